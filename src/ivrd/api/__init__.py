@@ -1,0 +1,1 @@
+"""The HTTP application: create_app(), shared dependencies, the one error mapping."""

@@ -1,0 +1,1 @@
+"""The ``ivrd`` command: serving, administration, simulation and checks."""

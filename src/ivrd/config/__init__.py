@@ -1,0 +1,1 @@
+"""The provider's configuration API, one folder per resource (router, schemas, service)."""

@@ -1,0 +1,1 @@
+"""The only asyncio and socket code: SIP endpoint, RTP streams, call driver, timers."""
