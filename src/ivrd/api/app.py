@@ -1,0 +1,68 @@
+"""``create_app()``: the FastAPI application with every resource under ``/api/ver1.0``."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, FastAPI
+from fastapi.openapi.utils import get_openapi
+
+from ivrd import __version__
+from ivrd.api.errors import install_error_handlers
+from ivrd.api.explorer import OPENAPI_PATH, install_explorer
+from ivrd.api.normalize import NormalizeRequests
+from ivrd.config.auth.router import router as oauth_router
+from ivrd.config.dids.router import router as dids_router
+from ivrd.config.extensions.router import router as extensions_router
+from ivrd.config.users.router import router as users_router
+from ivrd.db.session import Database
+from ivrd.settings import Settings
+
+API_PREFIX = "/api/ver1.0"
+RESOURCE_ROUTERS = (users_router, extensions_router, dids_router)
+
+
+def _openapi(app: FastAPI) -> dict[str, object]:
+    if app.openapi_schema is None:
+        schema = get_openapi(
+            title="ivrd",
+            version=__version__,
+            routes=app.routes,
+            description="The provider's voice-menu API, as ivrd implements it.",
+        )
+        schema.setdefault("components", {})["securitySchemes"] = {
+            "oauth2": {
+                "type": "oauth2",
+                "flows": {
+                    "clientCredentials": {
+                        "tokenUrl": "/oauth/token",
+                        "scopes": {"all": "configuration changes"},
+                    }
+                },
+            },
+            "bearer": {"type": "http", "scheme": "bearer"},
+        }
+        schema["security"] = [{"oauth2": ["all"]}, {"bearer": []}]
+        app.openapi_schema = schema
+    return app.openapi_schema
+
+
+def create_app(settings: Settings, db: Database) -> FastAPI:
+    app = FastAPI(
+        title="ivrd",
+        version=__version__,
+        openapi_url=OPENAPI_PATH,
+        docs_url=None,
+        redoc_url=None,
+        redirect_slashes=False,
+    )
+    app.state.settings = settings
+    app.state.db = db
+    api = APIRouter(prefix=API_PREFIX)
+    for router in RESOURCE_ROUTERS:
+        api.include_router(router)
+    app.include_router(api)
+    app.include_router(oauth_router)
+    install_explorer(app)
+    install_error_handlers(app)
+    app.openapi = lambda: _openapi(app)  # type: ignore[method-assign]
+    app.add_middleware(NormalizeRequests)
+    return app

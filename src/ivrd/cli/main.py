@@ -1,0 +1,167 @@
+"""The ``ivrd`` command (typer). Admin commands print JSON so scripts can use them."""
+
+from __future__ import annotations
+
+import json
+import logging
+from typing import Annotated, Any
+
+import typer
+
+from ivrd.errors import IvrdError
+from ivrd.settings import Settings, load_settings
+
+app = typer.Typer(
+    no_args_is_help=True, add_completion=False, help="ivrd: voice menus for a cloud PBX"
+)
+admin = typer.Typer(no_args_is_help=True, help="Clients, users and OAuth applications")
+db_app = typer.Typer(no_args_is_help=True, help="Database schema")
+app.add_typer(admin, name="admin")
+app.add_typer(db_app, name="db")
+
+
+def _database(settings: Settings) -> Any:
+    from ivrd.db import migrate
+    from ivrd.db.session import Database
+
+    if settings.is_sqlite:
+        settings.data_dir.mkdir(parents=True, exist_ok=True)
+    db = Database(settings.database_url)
+    migrate.upgrade(db)
+    return db
+
+
+def _print_json(value: object) -> None:
+    typer.echo(json.dumps(value, ensure_ascii=False))
+
+
+def _fail(exc: IvrdError) -> None:
+    typer.echo(json.dumps({"message": exc.message}, ensure_ascii=False), err=True)
+    raise typer.Exit(2)
+
+
+@app.command()
+def serve(
+    host: Annotated[str, typer.Option(help="address to bind")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(help="port to bind")] = 8080,
+) -> None:
+    """Run the API server (migrations are applied first)."""
+    import uvicorn
+
+    from ivrd.api.app import create_app
+    from ivrd.cli.bootstrap import create_demo_tenant
+
+    logging.basicConfig(
+        level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
+    )
+    settings = load_settings()
+    db = _database(settings)
+    demo = create_demo_tenant(db, settings.sip_domain)
+    if demo is not None:
+        typer.echo(demo.banner(f"http://{host}:{port}"))
+    uvicorn.run(
+        create_app(settings, db),
+        host=host,
+        port=port,
+        log_level="info",
+        access_log=True,
+        lifespan="on",
+    )
+
+
+@db_app.command("upgrade")
+def db_upgrade() -> None:
+    """Apply pending migrations."""
+    settings = load_settings()
+    _database(settings)
+    _print_json({"database": settings.database_url.split("@")[-1], "status": "up to date"})
+
+
+@admin.command("create-client")
+def create_client(
+    name: Annotated[str, typer.Option()],
+    prefix: Annotated[str, typer.Option()] = "000",
+    short_number_len: Annotated[int, typer.Option()] = 3,
+) -> None:
+    """Create a client (tenant)."""
+    from ivrd.config.clients import service
+
+    settings = load_settings()
+    try:
+        _print_json(
+            service.create_client(
+                _database(settings), name, prefix, short_number_len, domain=settings.sip_domain
+            )
+        )
+    except IvrdError as exc:
+        _fail(exc)
+
+
+@admin.command("create-user")
+def create_user(
+    client: Annotated[int, typer.Option(help="client id")],
+    login: Annotated[str, typer.Option()],
+    password: Annotated[str, typer.Option()],
+    is_admin: Annotated[bool, typer.Option("--admin", help="may act on any client")] = False,
+    access: Annotated[str, typer.Option(help="all | call_api")] = "all",
+) -> None:
+    """Create a user of a client."""
+    from ivrd.config.clients import service
+
+    try:
+        _print_json(
+            service.create_user(
+                _database(load_settings()), client, login, password, is_admin, access
+            )
+        )
+    except IvrdError as exc:
+        _fail(exc)
+
+
+@admin.command("create-app")
+def create_app(
+    client: Annotated[int, typer.Option(help="client id")],
+    type: Annotated[str, typer.Option(help="trusted | public | password_credentials")],
+    access: Annotated[str, typer.Option(help="all | call_api")],
+    redirect_uri: Annotated[str | None, typer.Option()] = None,
+    user: Annotated[
+        str | None, typer.Option(help="login the tokens act as (default: first user)")
+    ] = None,
+) -> None:
+    """Register an OAuth application; prints its Application_ID and secret."""
+    from ivrd.config.clients import service
+
+    try:
+        _print_json(
+            service.create_app(_database(load_settings()), client, type, access, redirect_uri, user)
+        )
+    except IvrdError as exc:
+        _fail(exc)
+
+
+@admin.command("block-app")
+def block_app(app_id: str, unblock: Annotated[bool, typer.Option("--unblock")] = False) -> None:
+    """Block (revoking its tokens) or unblock an application."""
+    from ivrd.config.clients import service
+
+    try:
+        service.set_app_blocked(_database(load_settings()), app_id, not unblock)
+        _print_json({"client_id": app_id, "blocked": not unblock})
+    except IvrdError as exc:
+        _fail(exc)
+
+
+@admin.command("delete-app")
+def delete_app(app_id: str) -> None:
+    """Delete an application and revoke its tokens."""
+    from ivrd.config.clients import service
+
+    try:
+        service.delete_app(_database(load_settings()), app_id)
+        _print_json({"client_id": app_id, "deleted": True})
+    except IvrdError as exc:
+        _fail(exc)
+
+
+def main() -> None:
+    app()

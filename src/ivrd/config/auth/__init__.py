@@ -1,0 +1,1 @@
+"""OAuth2 applications, tokens and the request principal."""

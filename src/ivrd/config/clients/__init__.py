@@ -1,0 +1,1 @@
+"""Clients (tenants), their users and OAuth applications: administration only (CLI)."""

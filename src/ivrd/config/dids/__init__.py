@@ -1,0 +1,1 @@
+"""Public numbers (DIDs) routed to extensions."""

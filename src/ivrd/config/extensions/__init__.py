@@ -1,0 +1,1 @@
+"""Extensions (internal numbers) and their type-specific phone settings."""

@@ -1,0 +1,1 @@
+"""``GET /user``: who the token acts as."""
