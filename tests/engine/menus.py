@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 from ivrd.engine import actions as a
 from ivrd.engine.menu import CallInfo, Conditions, Context, IvrSettings, Menu, Rule
 
@@ -55,13 +57,12 @@ def menu_of(*contexts: Context, extensions: frozenset[str] = frozenset(),
                 sound_ids_by_filename={"hello.wav": HELLO, "advertising.wav": ADVERTISING})
 
 
-def context(cid: int = 1, *, timeout: int = 5000, inter_digit_timeout: int = 2000,
-            digit_len: int = 3, allow_any_dial: bool = False,
-            **options: tuple[Rule, ...]) -> Context:
-    """A context; options given as keyword arguments (``o1=`` for digits "1")."""
-    opts = {(k[1:] if k.startswith("o") and k[1:].isdigit() else k): v
-            for k, v in options.items()}
-    opts.setdefault("start", ())
+def context(cid: int = 1, start: tuple[Rule, ...] = (), *,
+            options: Mapping[str, tuple[Rule, ...]] | None = None, timeout: int = 5000,
+            inter_digit_timeout: int = 2000, digit_len: int = 3,
+            allow_any_dial: bool = False) -> Context:
+    """A context with its ``start`` rules and other ``options`` keyed by their digits."""
+    opts = {"start": start, **(options or {})}
     return Context(cid, f"context {cid}", opts, timeout=timeout,
                    inter_digit_timeout=inter_digit_timeout, digit_len=digit_len,
                    allow_any_dial=allow_any_dial)

@@ -180,7 +180,7 @@ class Listener(Runner):
         self._proceed(now, out)
 
     def _rate_timeout(self, now: float, out: Out) -> None:
-        self._trace(out, "rating", ("result", "no rating"))
+        self._trace(out, "quality_rate", ("result", "no rating"))
         self._proceed(now, out)
 
     # voice_helper ----------------------------------------------------------------------------

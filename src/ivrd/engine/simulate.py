@@ -12,6 +12,7 @@ Script items (plain dicts, as the API receives them), run one after another::
     {"after_ms": 3000, "digits": "1"}        # 3 s after the previous item (or the call start)
     {"when_playing": 51, "digits": "12"}     # when sound 51 (next) starts playing
     {"when_playing": 51, "after_ms": 500, "speech": "sales please"}
+    {"after_ms": 200, "speech": "sal", "final": false}   # a partial transcript
     {"after_ms": 1000, "hangup": true}
 """
 
@@ -77,11 +78,12 @@ class ScriptItem:
     digits: str | None = None
     speech: str | None = None
     hangup: bool = False
+    final: bool = True
 
     @classmethod
     def parse(cls, raw: Mapping[str, Any], index: int) -> ScriptItem:
         where = f"script[{index}]"
-        unknown = set(raw) - {"after_ms", "when_playing", "digits", "speech", "hangup"}
+        unknown = set(raw) - {"after_ms", "when_playing", "digits", "speech", "hangup", "final"}
         if unknown:
             raise ValueError(f"{where}: unknown keys {sorted(unknown)}")
         acts = [k for k in ("digits", "speech", "hangup") if raw.get(k) not in (None, False)]
@@ -99,7 +101,10 @@ class ScriptItem:
         speech = raw.get("speech")
         if speech is not None and not isinstance(speech, str):
             raise ValueError(f"{where}: speech must be a string")
-        return cls(after, playing, digits, speech, raw.get("hangup") is True)
+        final = raw.get("final", True)
+        if not isinstance(final, bool) or (speech is None and "final" in raw):
+            raise ValueError(f"{where}: final must be a boolean, and goes with speech")
+        return cls(after, playing, digits, speech, raw.get("hangup") is True, final)
 
 
 def parse_script(script: Iterable[Mapping[str, Any]]) -> tuple[ScriptItem, ...]:
@@ -190,7 +195,7 @@ class _Run:
                     break
                 self._apply(self.session.handle(Digit(digit, "sim"), now))
         elif item.speech is not None:
-            self._apply(self.session.handle(SpeechRecognised(item.speech, True), now))
+            self._apply(self.session.handle(SpeechRecognised(item.speech, item.final), now))
         else:
             self._apply(self.session.handle(CallerHungUp(), now))
         self._arm()
