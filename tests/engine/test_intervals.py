@@ -23,12 +23,16 @@ from ivrd.engine.intervals import (
 )
 
 
-def utc(*args: int) -> datetime:
-    return datetime(*args, tzinfo=UTC)  # type: ignore[misc]
+def utc(year: int, month: int, day: int, *clock: int) -> datetime:
+    """An instant given in UTC; ``clock`` is hour, minute, second, microsecond."""
+    return local("UTC", year, month, day, *clock)
 
 
-def local(zone: str, *args: int) -> datetime:
-    return datetime(*args, tzinfo=ZoneInfo(zone))  # type: ignore[misc]
+def local(zone: str, year: int, month: int, day: int, *clock: int) -> datetime:
+    """An instant given on ``zone``'s wall clock."""
+    hour, minute, second, microsecond = (*clock, 0, 0, 0, 0)[:4]
+    wall = time(hour, minute, second, microsecond)
+    return datetime.combine(date(year, month, day), wall, ZoneInfo(zone))
 
 
 def minutes(start: datetime, end: datetime) -> Iterator[datetime]:
@@ -575,8 +579,8 @@ def conditions(draw: st.DrawFn) -> IntervalCondition:
         moments = st.datetimes(datetime(2024, 1, 1), datetime(2028, 12, 31)).map(
             lambda moment: moment.replace(microsecond=0)
         )
-        low, high = sorted(draw(st.lists(moments, min_size=2, max_size=2, unique=True)))
-        fields["start_datetime"], fields["end_datetime"] = low, high
+        first, last = sorted(draw(st.lists(moments, min_size=2, max_size=2, unique=True)))
+        fields["start_datetime"], fields["end_datetime"] = first, last
     if draw(st.booleans()):
         fields["sched_start_date"] = draw(st.dates(date(2024, 1, 1), date(2028, 12, 31)))
         fields["sched_active_days"] = draw(st.integers(1, 9))
