@@ -29,9 +29,11 @@ from ivrd.engine.events import (
     TimerFired,
     TransferEnded,
 )
+from ivrd.engine.interactive import InteractiveError, parse_answer
 from ivrd.engine.listen import Listener
 from ivrd.engine.menu import CallInfo, Menu
 from ivrd.engine.state import ACCEPTS, RACY, Outcome, SessionError, State
+from ivrd.engine.verbs import run_verb
 
 __all__ = ["CallSession", "SessionError", "State"]
 
@@ -181,20 +183,18 @@ class CallSession(Listener):
         self._proceed(now, out)
 
     def _interactive_answer(self, body: bytes, out: Out) -> None:
-        from ivrd.engine.interactive import InteractiveError, parse_response
-
         try:
-            verbs = parse_response(body)
+            answer = parse_answer(body)
         except InteractiveError as exc:
             self._trace(out, "interactive", ("result", "unparseable"), ("reason", str(exc)))
             return
-        self._trace(out, "interactive", ("result", "ok"), ("verbs", len(verbs)))
-        self._verbs = tuple(verbs)
+        self._trace(out, "interactive", ("result", "ok"), ("verbs", len(answer.verbs)))
+        for tag in answer.skipped:
+            self._trace(out, "ignored", ("event", f"<{tag}>"), ("reason", "unknown verb"))
+        self._verbs = answer.verbs
         self._verb_index = 0
 
     def _run_verb(self, verb: object, now: float, out: Out) -> int:
-        from ivrd.engine.verbs import run_verb
-
         return run_verb(self, verb, now, out)
 
     def _on_speech(self, event: SpeechRecognised, now: float, out: Out) -> None:
@@ -244,10 +244,17 @@ class CallSession(Listener):
                                f"never issued")
 
     def _unexpected(self, event: Event, out: Out) -> None:
-        if type(event) in RACY and (self.state is State.ENDED or not _carries_id(event)
-                                    or 0 < _id_of(event) <= self._last_id):
-            self._ignore(event, f"state {self.state.value}", out)
-            return
+        if type(event) in RACY:
+            ident = _id_of(event)
+            if self.state is State.ENDED:
+                self._ignore(event, "call ended", out)
+                return
+            if ident == 0:
+                self._ignore(event, f"state {self.state.value}", out)
+                return
+            if ident <= self._last_id:
+                self._ignore(event, "no longer awaited", out)
+                return
         raise SessionError(f"{type(event).__name__} is not accepted in state "
                            f"{self.state.value}: {event!r}")
 
@@ -261,10 +268,6 @@ def _id_of(event: Event) -> int:
         if value is not None:
             return int(value)
     return 0
-
-
-def _carries_id(event: Event) -> bool:
-    return _id_of(event) != 0
 
 
 _Handler = Callable[[CallSession, Any, float, Out], None]

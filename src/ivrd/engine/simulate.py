@@ -259,23 +259,27 @@ class _Run:
         if reply is None:
             self._at(self.now_ms + HTTP_MS, HttpFailed(rid, "no answer"))
             return
-        status, body = reply
+        status, body, delay_ms = reply
         data = body.encode() if isinstance(body, str) else body
-        self._at(self.now_ms + HTTP_MS, HttpAnswered(rid, status, data))
+        self._at(self.now_ms + delay_ms, HttpAnswered(rid, status, data))
 
-    def _canned(self, cmd: HttpRequest) -> HttpReply:
+    def _canned(self, cmd: HttpRequest) -> tuple[int, bytes | str, int] | None:
+        """The canned answer: (status, body, delay); a mapping's value may give
+        ``{"status", "body", "delay_ms"}`` or ``(status, body)``."""
         source = self.interactive
         if source is None:
             return None
         if callable(source):
-            return source(cmd.method, cmd.url, cmd.params)
+            answer = source(cmd.method, cmd.url, cmd.params)
+            return None if answer is None else (answer[0], answer[1], HTTP_MS)
         reply = source.get(cmd.url, source.get(cmd.url.split("?", 1)[0]))
         if reply is None:
             return None
         if isinstance(reply, Mapping):
-            return int(reply.get("status", 200)), reply.get("body", "")
+            return (int(reply.get("status", 200)), reply.get("body", ""),
+                    int(reply.get("delay_ms", HTTP_MS)))
         status, body = reply
-        return int(status), body
+        return int(status), body, HTTP_MS
 
     # bookkeeping -------------------------------------------------------------------------
 
