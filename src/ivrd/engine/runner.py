@@ -125,7 +125,7 @@ class Runner(SessionCore):
         settings = self.menu.settings
         self._stop_all(out)
         self.outcome = Outcome("voicemail", reason)
-        self._trace(out, "voicemail", ("reason", reason))
+        self._trace(out, "to_voicemail", ("reason", reason))
         played = self._play_prompt(settings.vm_greeting, False, "foreground", self._vm_record,
                                    None, out)
         self.state = State.VOICEMAIL
