@@ -41,6 +41,7 @@ MAX_TRANSFER_DESTINATIONS = 10  # documented limit of `transfer`; simple_transfe
 VOICEMAIL_MAX_MS = 180_000
 TTS_MS_PER_CHAR = 70
 MAX_ROUTING_STEPS = 100
+PLAY, TIMER, TRANSFER, REQUEST = 0, 1, 2, 3  # id kinds
 
 
 def _nothing(now: float, out: Out) -> None:
@@ -60,7 +61,7 @@ class SessionCore:
         "_context",
         "_failed_transfer",
         "_finals",
-        "_last_id",
+        "_issued",
         "_lifetime_due",
         "_lifetime_exit",
         "_lifetime_timer",
@@ -108,7 +109,7 @@ class SessionCore:
         self.call_status: str | None = None
         self.out_caller_number: str | None = None
         self.out_caller_name: str | None = None
-        self._last_id = 0
+        self._issued = [0, 0, 0, 0]  # last id per kind: PLAY, TIMER, TRANSFER, REQUEST
         self._context: Context | None = None
         self._option = ""
         self._rules: tuple[Rule, ...] = ()
@@ -144,16 +145,17 @@ class SessionCore:
 
     # ids, traces, timers -------------------------------------------------------------------
 
-    def _new_id(self) -> int:
-        self._last_id += 1
-        return self._last_id
+    def _new_id(self, kind: int) -> int:
+        """A fresh id of one kind (ids count per kind, so an event's id is checkable)."""
+        self._issued[kind] += 1
+        return self._issued[kind]
 
     @staticmethod
     def _trace(out: Out, kind: str, *fields: tuple[str, TraceValue]) -> None:
         out.append(Trace(kind, fields))
 
     def _start_timer(self, delay_ms: int, purpose: str, then: Then, out: Out) -> None:
-        self._timer_id = tid = self._new_id()
+        self._timer_id = tid = self._new_id(TIMER)
         self._timer_end = then
         out.append(StartTimer(tid, delay_ms, purpose))
 
@@ -172,11 +174,11 @@ class SessionCore:
         """
         text = self.variables.get(var.TTS_TEXT) if from_variable else None
         if text:
-            pid = self._new_id()
+            pid = self._new_id(PLAY)
             voice = self.variables.get(var.TTS_VOICE) or None
             out.append(PlayText(pid, text, voice, mode, len(text) * TTS_MS_PER_CHAR))
         elif sound is not None and sound in self.menu.sound_durations_ms:
-            pid = self._new_id()
+            pid = self._new_id(PLAY)
             out.append(PlaySound(pid, sound, mode, self.menu.sound_durations_ms[sound]))
         else:
             return False
@@ -213,7 +215,7 @@ class SessionCore:
 
     def _transfer(self, dsts: tuple[str, ...], simple: bool, timeout_s: int | None,
                   final: bool, out: Out) -> None:
-        self._transfer_id = tid = self._new_id()
+        self._transfer_id = tid = self._new_id(TRANSFER)
         self._transfer_final = final
         self._transfer_dsts = dsts
         out.append(Transfer(tid, dsts, simple, timeout_s or DEFAULT_TRANSFER_TIMEOUT_S, final,

@@ -24,6 +24,8 @@ from ivrd.engine.commands import (
 from ivrd.engine.conditions import failing_condition
 from ivrd.engine.core import (
     MAX_TRANSFER_DESTINATIONS,
+    PLAY,
+    REQUEST,
     VOICEMAIL_MAX_MS,
     Out,
     SessionCore,
@@ -198,7 +200,7 @@ class Runner(SessionCore):
     def _silence(self, ms: int, out: Out) -> int:
         if ms <= 0:
             return CONTINUE
-        pid = self._new_id()
+        pid = self._new_id(PLAY)
         out.append(PlaySilence(pid, ms))
         self._began_play(pid, "background", self._prompt_done, self._interrupt)
         return WAIT
@@ -214,7 +216,7 @@ class Runner(SessionCore):
         if not digits:
             self._trace(out, "nothing", ("reason", "no digits to say"))
             return CONTINUE
-        pid = self._new_id()
+        pid = self._new_id(PLAY)
         out.append(SayDigits(pid, digits, method, len(digits) * SAY_MS_PER_DIGIT))
         self._began_play(pid, "background", self._prompt_done, self._interrupt)
         return WAIT
@@ -247,7 +249,7 @@ class Runner(SessionCore):
             self._trace(out, "nothing", ("reason", f"bad Call Interactive URL {url!r}"))
             return CONTINUE
         timeout_s = act.call_interactive_timeout or DEFAULT_INTERACTIVE_TIMEOUT_S
-        self._request_id = rid = self._new_id()
+        self._request_id = rid = self._new_id(REQUEST)
         out.append(HttpRequest(rid, act.call_interactive_method, url, self._request_params(),
                                timeout_s))
         self._start_timer(timeout_s * 1000, "call_interactive timeout", self._http_timeout, out)

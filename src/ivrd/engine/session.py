@@ -14,7 +14,7 @@ from collections.abc import Callable
 from typing import Any
 
 from ivrd.engine.commands import CancelTimer, Command, StartTimer
-from ivrd.engine.core import Out
+from ivrd.engine.core import PLAY, REQUEST, TIMER, TRANSFER, Out
 from ivrd.engine.events import (
     BridgeEnded,
     CallEntered,
@@ -79,7 +79,7 @@ class CallSession(Listener):
         self._trace(out, "call", ("caller", self.call.caller_id_number),
                     ("did", self.call.called_did), ("menu_version", settings.version))
         if settings.lifetime:
-            self._lifetime_timer = tid = self._new_id()
+            self._lifetime_timer = tid = self._new_id(TIMER)
             out.append(StartTimer(tid, settings.lifetime * 1000, "lifetime"))
         if settings.sleep_time:
             self.state = State.SLEEPING
@@ -237,29 +237,34 @@ class CallSession(Listener):
     # races and errors ----------------------------------------------------------------------
 
     def _stale(self, event: Event, ident: int, out: Out) -> None:
-        if 0 < ident <= self._last_id:
+        if 0 < ident <= self._issued[_ID_KINDS[type(event)]]:
             self._ignore(event, "no longer awaited", out)
         else:
             raise SessionError(f"{type(event).__name__} names id {ident}, which this session "
                                f"never issued")
 
     def _unexpected(self, event: Event, out: Out) -> None:
-        if type(event) in RACY:
-            ident = _id_of(event)
+        if type(event) in RACY and self.state is not State.IDLE:
             if self.state is State.ENDED:
                 self._ignore(event, "call ended", out)
                 return
-            if ident == 0:
+            kind = _ID_KINDS.get(type(event))
+            if kind is None:
                 self._ignore(event, f"state {self.state.value}", out)
                 return
-            if ident <= self._last_id:
-                self._ignore(event, "no longer awaited", out)
-                return
+            self._stale(event, _id_of(event), out)
+            return
         raise SessionError(f"{type(event).__name__} is not accepted in state "
                            f"{self.state.value}: {event!r}")
 
     def _ignore(self, event: Event, why: str, out: Out) -> None:
         self._trace(out, "ignored", ("event", type(event).__name__), ("reason", why))
+
+
+_ID_KINDS: dict[type, int] = {
+    PromptFinished: PLAY, TimerFired: TIMER, TransferEnded: TRANSFER, BridgeEnded: TRANSFER,
+    HttpAnswered: REQUEST, HttpFailed: REQUEST,
+}
 
 
 def _id_of(event: Event) -> int:
