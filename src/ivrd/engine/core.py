@@ -228,15 +228,18 @@ class SessionCore:
         if self.outcome is None:
             self.outcome = Outcome(action, reason)
         self.state = State.ENDED
-        self._trace(out, "end", ("action", self.outcome.action), ("reason", reason))
         if hangup:
             out.append(HangUp(cause))
+        self._trace(out, "end", ("action", self.outcome.action), ("reason", reason))
 
     def _guard(self, now: float, out: Out) -> bool:
-        """Count a routing step; True (and the call ended) when the loop guard trips."""
-        if now != self._steps_at:
-            self._steps_at = now
-            self._steps = 0
+        """Count a routing step; True (and the call ended) when the loop guard trips.
+
+        The count restarts only on caller input or when media played since the last step
+        (``_media_played``): waiting alone does not count, so a menu that cycles through
+        timeouts without ever playing anything is stopped too.
+        """
+        self._steps_at = now
         self._steps += 1
         if self._steps <= MAX_ROUTING_STEPS:
             return False
@@ -245,3 +248,8 @@ class SessionCore:
         self._stop_all(out)
         self._end(out, "error", "loop guard")
         return True
+
+    def _media_played(self, now: float) -> None:
+        """A prompt ended: if it took time since the last routing step, restart the count."""
+        if now > self._steps_at:
+            self._steps = 0

@@ -144,7 +144,7 @@ class Runner(SessionCore):
         self._end(out, "voicemail", "voicemail length limit")
 
     def _prompt_done(self, now: float, out: Out) -> None:
-        self._steps = 0
+        self._media_played(now)
         self._proceed(now, out)
 
     # routing actions -----------------------------------------------------------------------
