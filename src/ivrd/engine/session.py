@@ -54,12 +54,14 @@ class CallSession(Listener):
 
     def handle(self, event: Event, now: float) -> list[Command]:
         """Feed one event; returns the commands it causes (traces included)."""
-        if self.state is State.ERROR:
+        state = self.state
+        if state is _ERROR:
             raise SessionError(f"session is in ERROR; refused {event!r}")
         out: Out = []
+        kind = type(event)
         try:
-            if type(event) in ACCEPTS[self.state]:
-                _HANDLERS[type(event)](self, event, now, out)
+            if kind in ACCEPTS[state]:
+                _HANDLERS[kind](self, event, now, out)
             else:
                 self._unexpected(event, out)
         except Exception:
@@ -70,7 +72,7 @@ class CallSession(Listener):
     @property
     def ended(self) -> bool:
         """True once the call is over (or the session broke)."""
-        return self.state is State.ENDED or self.state is State.ERROR
+        return self.state in _DONE
 
     # events --------------------------------------------------------------------------------
 
@@ -261,6 +263,8 @@ class CallSession(Listener):
         self._trace(out, "ignored", ("event", type(event).__name__), ("reason", why))
 
 
+_ERROR = State.ERROR
+_DONE = frozenset({State.ENDED, State.ERROR})
 _ID_KINDS: dict[type, int] = {
     PromptFinished: PLAY, TimerFired: TIMER, TransferEnded: TRANSFER, BridgeEnded: TRANSFER,
     HttpAnswered: REQUEST, HttpFailed: REQUEST,

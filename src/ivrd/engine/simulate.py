@@ -147,7 +147,7 @@ class _Run:
         self.now_ms = 0
         self.dropped: set[tuple[type, int]] = set()
         self.playing: dict[int, tuple[int, int]] = {}   # play_id -> (sound_id, started t_ms)
-        self.trace: list[JSON] = []
+        self.log: list[tuple[int, Command]] = []
         self.outcome_ms = 0
         self.waiting: ScriptItem | None = None
 
@@ -156,18 +156,25 @@ class _Run:
         self._arm()
         self._apply(session.start(self.start))
         events = 0
-        while self.queue and not session.ended and events < MAX_EVENTS:
-            t, _, item = heapq.heappop(self.queue)
+        queue, dropped, pop = self.queue, self.dropped, heapq.heappop
+        while queue and events < MAX_EVENTS and not session.ended:
+            t, _, item = pop(queue)
             if t > self.max_ms:
                 break
             self.now_ms = t
             events += 1
-            if isinstance(item, ScriptItem):
-                self._perform(item)
-            elif (type(item), _key(item)) not in self.dropped:
-                if type(item) is PromptFinished:
-                    self.playing.pop(item.play_id, None)
-                self._apply(session.handle(item, self.start + t / 1000))
+            kind = type(item)
+            if kind is ScriptItem:
+                self._perform(item)  # type: ignore[arg-type]
+                continue
+            attr = _KEY_ATTR.get(kind)
+            if attr is not None:
+                key = (kind, getattr(item, attr))
+                if key in dropped:
+                    continue
+                if kind is PromptFinished:
+                    self.playing.pop(key[1], None)
+            self._apply(session.handle(item, self.start + t / 1000))  # type: ignore[arg-type]
         return self._result()
 
     # what the caller does ----------------------------------------------------------------
@@ -203,36 +210,42 @@ class _Run:
     # what the runtime does ---------------------------------------------------------------
 
     def _apply(self, commands: list[Command]) -> None:
+        record, perform = self._record, _PERFORM
         for cmd in commands:
-            self._record(cmd)
-            self._perform_command(cmd)
+            record(cmd)
+            act = perform.get(type(cmd))
+            if act is not None:
+                act(self, cmd)
         if self.session.outcome is not None and not self.outcome_ms:
             self.outcome_ms = self.now_ms or 1
 
-    def _perform_command(self, cmd: Command) -> None:
-        if isinstance(cmd, PlaySound | PlayText | PlaySilence | SayDigits):
-            self._at(self.now_ms + cmd.duration_ms, PromptFinished(cmd.play_id))
-            if isinstance(cmd, PlaySound):
-                self.playing[cmd.play_id] = (cmd.sound_id, self.now_ms)
-                item = self.waiting
-                if item is not None and item.when_playing == cmd.sound_id:
-                    self.waiting = None
-                    self._at(self.now_ms + item.after_ms, item)
-        elif isinstance(cmd, StopPlayback):
-            self.dropped.add((PromptFinished, cmd.play_id))
-            self.playing.pop(cmd.play_id, None)
-        elif isinstance(cmd, StartTimer):
-            self._at(self.now_ms + cmd.delay_ms, TimerFired(cmd.timer_id))
-        elif isinstance(cmd, CancelTimer):
-            self.dropped.add((TimerFired, cmd.timer_id))
-        elif isinstance(cmd, Transfer):
-            self._ring(cmd)
-        elif isinstance(cmd, CancelTransfer):
-            self.dropped.add((TransferEnded, cmd.transfer_id))
-            self.dropped.add((BridgeEnded, cmd.transfer_id))
-        elif isinstance(cmd, HttpRequest):
-            self._http(cmd)
-        elif isinstance(cmd, StartRecognition) and not self.speech:
+    def _prompt(self, cmd: PlaySound | PlayText | PlaySilence | SayDigits) -> None:
+        self._at(self.now_ms + cmd.duration_ms, PromptFinished(cmd.play_id))
+
+    def _sound(self, cmd: PlaySound) -> None:
+        self._prompt(cmd)
+        self.playing[cmd.play_id] = (cmd.sound_id, self.now_ms)
+        item = self.waiting
+        if item is not None and item.when_playing == cmd.sound_id:
+            self.waiting = None
+            self._at(self.now_ms + item.after_ms, item)
+
+    def _stop(self, cmd: StopPlayback) -> None:
+        self.dropped.add((PromptFinished, cmd.play_id))
+        self.playing.pop(cmd.play_id, None)
+
+    def _timer(self, cmd: StartTimer) -> None:
+        self._at(self.now_ms + cmd.delay_ms, TimerFired(cmd.timer_id))
+
+    def _cancel_timer(self, cmd: CancelTimer) -> None:
+        self.dropped.add((TimerFired, cmd.timer_id))
+
+    def _cancel_transfer(self, cmd: CancelTransfer) -> None:
+        self.dropped.add((TransferEnded, cmd.transfer_id))
+        self.dropped.add((BridgeEnded, cmd.transfer_id))
+
+    def _recognise(self, cmd: StartRecognition) -> None:
+        if not self.speech:
             self._at(self.now_ms, RecognitionUnavailable())
 
     def _ring(self, cmd: Transfer) -> None:
@@ -288,18 +301,26 @@ class _Run:
         heapq.heappush(self.queue, (t_ms, self.seq, item))
 
     def _record(self, cmd: Command) -> None:
-        if isinstance(cmd, Trace):
-            entry: JSON = {"t_ms": self.now_ms}
-            entry.update(cmd.as_dict())
-        elif not self.verbose and isinstance(cmd, StartTimer | CancelTimer):
-            return
-        else:
-            entry = {"t_ms": self.now_ms, "kind": cmd.KIND}
-            for name in _FIELDS[type(cmd)]:
-                value = getattr(cmd, name)
-                entry[_RENAME.get(name, name)] = list(value) if isinstance(value, tuple) \
-                    else value
-        self.trace.append(entry)
+        self.log.append((self.now_ms, cmd))
+
+    def _trace_entries(self) -> list[JSON]:
+        """The log as plain dicts (built once, at the end: the run itself stays lean)."""
+        entries: list[JSON] = []
+        add, quiet = entries.append, () if self.verbose else _QUIET
+        for t_ms, cmd in self.log:
+            kind = type(cmd)
+            if kind is Trace:
+                entry: JSON = {"t_ms": t_ms, "kind": cmd.kind}  # type: ignore[union-attr]
+                entry.update(cmd.fields)  # type: ignore[union-attr]
+            elif kind in quiet:
+                continue
+            else:
+                entry = {"t_ms": t_ms, "kind": cmd.KIND}
+                for name, key in _FIELDS[kind]:
+                    value = getattr(cmd, name)
+                    entry[key] = list(value) if type(value) is tuple else value
+            add(entry)
+        return entries
 
     def _result(self) -> JSON:
         session = self.session
@@ -314,24 +335,21 @@ class _Run:
             assert done is not None
             outcome = {"action": done.action, "reason": done.reason,
                        "destinations": list(done.destinations), "t_ms": self.outcome_ms}
-        return {"trace": self.trace, "outcome": outcome, "variables": dict(session.variables)}
+        return {"trace": self._trace_entries(), "outcome": outcome,
+                "variables": dict(session.variables)}
 
 
-def _key(event: Event | ScriptItem) -> int:
-    for name in ("play_id", "timer_id", "transfer_id"):
-        value = getattr(event, name, None)
-        if value is not None:
-            return int(value)
-    return 0
-
-
+_KEY_ATTR: dict[type, str] = {PromptFinished: "play_id", TimerFired: "timer_id",
+                              TransferEnded: "transfer_id", BridgeEnded: "transfer_id"}
+_QUIET = frozenset({StartTimer, CancelTimer})
 _RENAME = {"sound_id": "sound"}
-_FIELDS: dict[type, tuple[str, ...]] = {}
-
-
-def _fields_of(cls: type) -> tuple[str, ...]:
-    return tuple(f.name for f in dataclasses.fields(cls))
-
-
-for _cls in Command.__args__:
-    _FIELDS[_cls] = _fields_of(_cls)
+_FIELDS: dict[type, tuple[tuple[str, str], ...]] = {
+    cls: tuple((f.name, _RENAME.get(f.name, f.name)) for f in dataclasses.fields(cls))
+    for cls in Command.__args__
+}
+_PERFORM: dict[type, Callable[[_Run, Any], None]] = {
+    PlaySound: _Run._sound, PlayText: _Run._prompt, PlaySilence: _Run._prompt,
+    SayDigits: _Run._prompt, StopPlayback: _Run._stop, StartTimer: _Run._timer,
+    CancelTimer: _Run._cancel_timer, Transfer: _Run._ring, CancelTransfer: _Run._cancel_transfer,
+    HttpRequest: _Run._http, StartRecognition: _Run._recognise,
+}

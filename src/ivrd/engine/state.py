@@ -43,6 +43,9 @@ class State(enum.Enum):
     ENDED = "ended"                 # the call is over
     ERROR = "error"                 # the driver broke the contract; nothing more is accepted
 
+    # Members are singletons: identity hashing keeps the per-event table lookup cheap.
+    __hash__ = object.__hash__
+
 
 _LIVE = frozenset({Digit, CallerHungUp, TimerFired})
 _RECOGNITION = frozenset({SpeechRecognised, RecognitionUnavailable})
