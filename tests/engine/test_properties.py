@@ -27,6 +27,7 @@ from ivrd.engine.commands import (
 )
 from ivrd.engine.events import (
     BridgeEnded,
+    CallEntered,
     CallerHungUp,
     Digit,
     Event,
@@ -41,6 +42,7 @@ from ivrd.engine.events import (
 from ivrd.engine.menu import Conditions, Context, IvrSettings, Menu, Rule
 from ivrd.engine.session import CallSession
 from ivrd.engine.simulate import simulate
+from ivrd.engine.state import MOVES, State
 
 from .menus import CALL, DURATIONS
 
@@ -207,15 +209,19 @@ def test_arbitrary_event_orders_never_raise(menu: Menu, steps: list[Any]) -> Non
     session = CallSession(menu, CALL)
     now = 1_000_000.0
     pending: list[Event] = []
-    for command in session.start(now):
+    commands = session.start(now)
+    assert session.state in MOVES[(State.IDLE, CallEntered)]
+    for command in commands:
         pending += replies(command, 0)
     for index, pick, extra in steps:
         now += 0.25
         # the runtime's answers in any order, late or not, mixed with the caller's noise
         event = pending.pop(index % len(pending)) if pending and pick else extra
-        was_ended = session.ended
+        before, was_ended = session.state, session.ended
         commands = session.handle(event, now)
         if was_ended:
             assert all(isinstance(c, Trace) for c in commands)
+        # every move is one the table allows; an ignored event changes nothing
+        assert session.state in MOVES.get((before, type(event)), frozenset({before}))
         for command in commands:
             pending += replies(command, pick)
