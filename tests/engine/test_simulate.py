@@ -82,3 +82,30 @@ def test_at_sets_the_virtual_clock() -> None:
 
     at = datetime.datetime(2026, 1, 1, tzinfo=datetime.UTC)
     assert simulate(seed_menu(), CALL, at=at) == simulate(seed_menu(), CALL, at=at.timestamp())
+
+
+def test_live_call_interactive_stops_for_each_request() -> None:
+    from ivrd.engine.simulate import Simulation
+
+    ctx = context(1, (rule(1, a.CallInteractive("https://live.example/${caller_id_name}")),
+                      rule(2, a.CallInteractive("https://live.example/second")),
+                      rule(3, a.Hangup("end"))))
+    sim = Simulation(menu_of(ctx), CALL, call_interactive="live")
+    first = sim.run()
+    assert first is not None and first.url == "https://live.example/Ann"
+    sim.answer(200, '<Response><SetVar name="seen">1</SetVar></Response>')
+    second = sim.run()
+    assert second is not None and second.url == "https://live.example/second"
+    sim.fail("connection refused")
+    assert sim.run() is None
+    result = sim.result()
+    assert effects(result) == ["0 http GET https://live.example/Ann",
+                               "100 http GET https://live.example/second", "200 hangup end"]
+    assert result["variables"]["seen"] == "1"
+    with pytest.raises(RuntimeError, match="no live Call Interactive request is pending"):
+        sim.answer(200, "")
+
+
+def test_call_interactive_source_validation() -> None:
+    with pytest.raises(ValueError, match="call_interactive must be 'live'"):
+        simulate(seed_menu(), CALL, call_interactive="dead")

@@ -13,6 +13,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from ivrd.engine import variables as var
+from ivrd.engine.actions import VoiceHelper
 from ivrd.engine.commands import (
     CancelTimer,
     CancelTransfer,
@@ -141,7 +142,7 @@ class SessionCore:
         self._record_var = ""
         self._rate_max = 0
         self._finals = 0
-        self._vh: object = None
+        self._vh: VoiceHelper | None = None
 
     # ids, traces, timers -------------------------------------------------------------------
 
