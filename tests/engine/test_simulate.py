@@ -24,6 +24,7 @@ from .timeline import effects, outcome
     ({"digits": "1", "press": 1}, r"script\[0\]: unknown keys \['press'\]"),
     ({"digits": "1", "final": False}, r"script\[0\]: final must be a boolean, and goes with"),
     ({"speech": 5}, r"script\[0\]: speech must be a string"),
+    (["digits", "1"], r"script\[0\]: must be an object"),
 ])
 def test_script_validation(item: dict[str, Any], message: str) -> None:
     with pytest.raises(ValueError, match=message):

@@ -27,6 +27,8 @@ class ScriptItem:
     @classmethod
     def parse(cls, raw: Mapping[str, Any], index: int) -> ScriptItem:
         where = f"script[{index}]"
+        if not isinstance(raw, Mapping):
+            raise ValueError(f"{where}: must be an object")
         unknown = set(raw) - KEYS
         if unknown:
             raise ValueError(f"{where}: unknown keys {sorted(unknown)}")
