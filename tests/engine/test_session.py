@@ -139,3 +139,22 @@ def test_caller_hang_up_mid_transfer() -> None:
 def test_events_and_commands_validate(make: object, message: str) -> None:
     with pytest.raises(ValueError, match=message):
         make()  # type: ignore[operator]
+
+
+def test_settings_and_context_validate() -> None:
+    from ivrd.engine.menu import Context, IvrSettings
+
+    with pytest.raises(ValueError, match="lifetime_exp_action must be hangup or transfer"):
+        IvrSettings(entry_context=1, lifetime_exp_action="voicemail")
+    with pytest.raises(ValueError, match="sleep_time must be a non-negative int"):
+        IvrSettings(entry_context=1, sleep_time=-5)
+    with pytest.raises(ValueError, match="digit_len must be a non-negative int"):
+        Context(1, "c", {}, digit_len=-1)
+
+
+def test_context_precomputes_option_prefixes() -> None:
+    from ivrd.engine.menu import Context
+
+    ctx = Context(1, "c", {"start": (), "timeout": (), "12": (), "123": (), "5": ()})
+    assert ctx.digit_options == {"12", "123", "5"}
+    assert ctx.option_prefixes == {"1", "12"}

@@ -110,3 +110,13 @@ def test_live_call_interactive_stops_for_each_request() -> None:
 def test_call_interactive_source_validation() -> None:
     with pytest.raises(ValueError, match="call_interactive must be 'live'"):
         simulate(seed_menu(), CALL, call_interactive="dead")
+
+
+def test_verbose_trace_shows_timers() -> None:
+    quiet = simulate(seed_menu(), CALL)
+    loud = simulate(seed_menu(), CALL, verbose=True)
+    timers = [e for e in loud["trace"] if e["kind"] in ("timer", "cancel_timer")]
+    assert [(e["t_ms"], e["kind"], e.get("purpose")) for e in timers] == [
+        (0, "timer", "lifetime"), (0, "timer", "sleep_time"), (16000, "timer", "input timeout"),
+        (24000, "cancel_timer", None)]
+    assert len(loud["trace"]) == len(quiet["trace"]) + 4
