@@ -57,8 +57,7 @@ def test_three_digit_extension_transfers_to_it() -> None:
     assert traces(result, "input")[0]["reason"] == "digit_len"
 
 
-@pytest.mark.parametrize(("digits", "reason"), [("103", "digit_len"),
-                                                ("999", "no_match_possible")])
+@pytest.mark.parametrize(("digits", "reason"), [("103", "digit_len"), ("999", "digit_len")])
 def test_unknown_number_goes_to_invalid_which_hangs_up(digits: str, reason: str) -> None:
     result = simulate(seed_menu(), CALL, [{"when_playing": 51, "digits": digits}])
     assert effects(result) == ["5000 play 52 foreground", "12000 play 51 background",

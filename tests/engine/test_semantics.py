@@ -66,7 +66,8 @@ OPTS = {"12": (rule(2, a.Transfer("12")),), "123": (rule(3, a.Transfer("123")),)
     ([{"after_ms": 100, "digits": "1"}, {"after_ms": 1500, "digits": "2"},
       {"after_ms": 1500, "digits": "3"}], "3100 transfer 123", "digit_len"),
     ([{"after_ms": 100, "digits": "#"}], "100 hangup normal", "terminator"),
-    ([{"after_ms": 100, "digits": "7"}], "100 hangup normal", "no_match_possible"),
+    ([{"after_ms": 100, "digits": "7"}], "2100 hangup normal", "inter_digit_timeout"),
+    ([{"after_ms": 100, "digits": "789"}], "100 hangup normal", "digit_len"),
 ])
 def test_digit_collection(script: Any, first: str, reason: str) -> None:
     result = sim(context(1, (rule(1, BG),), options=OPTS), script=script)

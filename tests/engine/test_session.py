@@ -69,7 +69,7 @@ def test_races_are_ignored_with_a_trace() -> None:
     s = CallSession(seed_menu(sleep_time=0), CALL)
     s.start(T0)
     s.handle(PromptFinished(1), T0 + 7)          # hello (2) starts
-    out = s.handle(Digit("5"), T0 + 8)            # stops hello: "5" can match nothing
+    out = s.handle(Digit("#"), T0 + 8)            # stops hello: empty input → invalid → end
     assert StopPlayback(2) in out
     late = s.handle(PromptFinished(2), T0 + 8.1)  # the stopped prompt reports anyway
     assert late == [Trace("ignored", (("event", "PromptFinished"), ("reason", "call ended")))]

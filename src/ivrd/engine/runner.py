@@ -20,6 +20,7 @@ from ivrd.engine.commands import (
     RecordVoicemail,
     SayDigits,
     StartRecording,
+    Trace,
 )
 from ivrd.engine.conditions import failing_condition
 from ivrd.engine.core import (
@@ -60,7 +61,7 @@ class Runner(SessionCore):
         if self._guard(now, out):
             return
         context = self.menu.contexts.get(context_id)
-        self._trace(out, "option", ("context", context_id), ("option", option), ("why", why))
+        out.append(Trace("option", (("context", context_id), ("option", option), ("why", why))))
         if context is None:
             self._trace(out, "error", ("reason", f"context {context_id} does not exist"))
             self._default_end(now, out, f"context {context_id} does not exist")
@@ -108,8 +109,9 @@ class Runner(SessionCore):
         self._rule = rule
         self._ran_any = True
         self._failed_transfer = False
-        self._trace(out, "rule", ("rule", rule.id), ("action", ACTION_NAMES[type(rule.action)]))
-        return ACTIONS[type(rule.action)](self, rule.action, now, out)
+        kind = type(rule.action)
+        out.append(Trace("rule", (("rule", rule.id), ("action", ACTION_NAMES[kind]))))
+        return ACTIONS[kind](self, rule.action, now, out)
 
     def _option_done(self, now: float, out: Out) -> None:
         if not self._ran_any:

@@ -206,14 +206,14 @@ class Simulation:
     # what the runtime does ---------------------------------------------------------------
 
     def _apply(self, commands: list[Command]) -> None:
-        record, perform = self._record, _PERFORM
+        log, perform, now_ms = self.log, _PERFORM, self.now_ms
         for cmd in commands:
-            record(cmd)
+            log.append((now_ms, cmd))
             act = perform.get(type(cmd))
             if act is not None:
                 act(self, cmd)
-        if self.session.outcome is not None and not self.outcome_ms:
-            self.outcome_ms = self.now_ms or 1
+        if not self.outcome_ms and self.session.outcome is not None:
+            self.outcome_ms = now_ms or 1
 
     def _prompt(self, cmd: PlaySound | PlayText | PlaySilence | SayDigits) -> None:
         self._at(self.now_ms + cmd.duration_ms, PromptFinished(cmd.play_id))
@@ -298,9 +298,6 @@ class Simulation:
     def _at(self, t_ms: int, item: Event | ScriptItem) -> None:
         self.seq += 1
         heapq.heappush(self.queue, (t_ms, self.seq, item))
-
-    def _record(self, cmd: Command) -> None:
-        self.log.append((self.now_ms, cmd))
 
     def _trace_entries(self) -> list[JSON]:
         """The log as plain dicts (built once, at the end: the run itself stays lean)."""
