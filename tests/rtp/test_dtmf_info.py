@@ -34,31 +34,61 @@ def test_bodies(content_type: str, body: bytes, key: str) -> None:
     ("content_type", "body", "message"),
     [
         ("text/plain", b"Signal=5", "INFO content type 'text/plain' does not carry DTMF"),
-        ("application/media_control+xml", b"<x/>", (
-            "INFO content type 'application/media_control+xml' does not carry DTMF")),
+        (
+            "application/media_control+xml",
+            b"<x/>",
+            ("INFO content type 'application/media_control+xml' does not carry DTMF"),
+        ),
         (RELAY, b"", "application/dtmf-relay body has no Signal line"),
         (RELAY, b"Duration=160", "application/dtmf-relay body has no Signal line"),
-        (RELAY, b"Signal=5\r\nSignal=6", (
-            "application/dtmf-relay body has more than one Signal line")),
-        (RELAY, b"Signal=5\r\nDuration", (
-            "application/dtmf-relay line 2 is not 'Name=value': 'Duration'")),
-        (RELAY, b"Signal=5\r\nDuration=-4", (
-            "application/dtmf-relay Duration '-4' is not a whole number of ms")),
+        (
+            RELAY,
+            b"Signal=5\r\nSignal=6",
+            ("application/dtmf-relay body has more than one Signal line"),
+        ),
+        (
+            RELAY,
+            b"Signal=5\r\nDuration",
+            ("application/dtmf-relay line 2 is not 'Name=value': 'Duration'"),
+        ),
+        (
+            RELAY,
+            b"Signal=5\r\nDuration=-4",
+            ("application/dtmf-relay Duration '-4' is not a whole number of ms"),
+        ),
         (RELAY, b"Signal=", "application/dtmf-relay signal '' is not a DTMF key (0-9, *, #, A-D)"),
-        (RELAY, b"Signal=E", (
-            "application/dtmf-relay signal 'E' is not a DTMF key (0-9, *, #, A-D)")),
-        (RELAY, b"Signal=16", (
-            "application/dtmf-relay signal '16' is not a DTMF key (0-9, *, #, A-D)")),
-        (RELAY, b"Signal=55", (
-            "application/dtmf-relay signal '55' is not a DTMF key (0-9, *, #, A-D)")),
+        (
+            RELAY,
+            b"Signal=E",
+            ("application/dtmf-relay signal 'E' is not a DTMF key (0-9, *, #, A-D)"),
+        ),
+        (
+            RELAY,
+            b"Signal=16",
+            ("application/dtmf-relay signal '16' is not a DTMF key (0-9, *, #, A-D)"),
+        ),
+        (
+            RELAY,
+            b"Signal=55",
+            ("application/dtmf-relay signal '55' is not a DTMF key (0-9, *, #, A-D)"),
+        ),
         (RELAY, "Signal=٥".encode(), "application/dtmf-relay body is not ASCII text"),
-        (RELAY, b"Signal=5\r\n" + b"x" * 1100, (
-            "application/dtmf-relay body is 1110 bytes, at most 1024 expected")),
+        (
+            RELAY,
+            b"Signal=5\r\n" + b"x" * 1100,
+            ("application/dtmf-relay body is 1110 bytes, at most 1024 expected"),
+        ),
         ("application/dtmf", b"", "application/dtmf signal '' is not a DTMF key (0-9, *, #, A-D)"),
-        ("application/dtmf", b"12", (
-            "application/dtmf signal '12' is not a DTMF key (0-9, *, #, A-D)")),
-        ("application/dtmf", b"Signal=5", (
-            "application/dtmf signal 'Signal=5' is not a DTMF key (0-9, *, #, A-D)")),
+        (
+            "application/dtmf",
+            b"12",
+            ("application/dtmf signal '12' is not a DTMF key (0-9, *, #, A-D)"),
+        ),
+        (
+            "application/dtmf",
+            b"Signal=5",
+            ("application/dtmf signal 'Signal=5' is not a DTMF key (0-9, *, #, A-D)"),
+        ),
     ],
 )
 def test_malformed_bodies(content_type: str, body: bytes, message: str) -> None:

@@ -9,7 +9,7 @@ from hypothesis import strategies as st
 from ivrd.rtp.packet import RtpError, RtpPacket, is_rtp, pack_rtp
 
 # A PCMU packet as a real phone sends it: V=2, M=1, PT=0, seq 0x1234, ts 0x11223344, SSRC 0xdeadbeef
-PLAIN = bytes.fromhex("80801234" "11223344" "deadbeef") + b"\xff" * 160
+PLAIN = bytes.fromhex("8080123411223344deadbeef") + b"\xff" * 160
 
 
 def test_parse_fixed_header() -> None:
@@ -67,13 +67,19 @@ def test_empty_extension() -> None:
         (b"\x40" + PLAIN[1:], "not an RTP packet: version 1, expected 2"),
         (b"\xc0" + PLAIN[1:], "not an RTP packet: version 3, expected 2"),
         (b"\x83" + PLAIN[1:12] + bytes(8), "RTP packet truncated: 3 CSRCs need 24 bytes, got 20"),
-        (b"\x90" + PLAIN[1:12] + b"\x00\x01", (
-            "RTP packet truncated: the extension header needs 16 bytes, got 14")),
-        (b"\x90" + PLAIN[1:12] + b"\x00\x01\x00\x02" + bytes(7), (
-            "RTP packet truncated: the 2-word extension needs 24 bytes, got 23")),
+        (
+            b"\x90" + PLAIN[1:12] + b"\x00\x01",
+            ("RTP packet truncated: the extension header needs 16 bytes, got 14"),
+        ),
+        (
+            b"\x90" + PLAIN[1:12] + b"\x00\x01\x00\x02" + bytes(7),
+            ("RTP packet truncated: the 2-word extension needs 24 bytes, got 23"),
+        ),
         (b"\xa0" + PLAIN[1:12] + b"\x01\x00", "RTP padding count is 0, must be at least 1"),
-        (b"\xa0" + PLAIN[1:12] + b"\x01\x05", (
-            "RTP padding count 5 exceeds the 2 bytes after the header")),
+        (
+            b"\xa0" + PLAIN[1:12] + b"\x01\x05",
+            ("RTP padding count 5 exceeds the 2 bytes after the header"),
+        ),
         (b"\xa0" + PLAIN[1:12], "RTP padding count 239 exceeds the 0 bytes after the header"),
     ],
 )
@@ -104,8 +110,10 @@ def test_every_truncation_of_a_full_packet_fails_or_parses_shorter() -> None:
         ({"csrc": tuple(range(16))}, "RTP packet has 16 CSRCs, at most 15 fit"),
         ({"csrc": (2**32,)}, "RTP CSRC 4294967296 is not a 32-bit unsigned value"),
         ({"extension": b"abcd"}, "RTP extension data given without an extension profile"),
-        ({"extension_profile": 1, "extension": b"abc"}, (
-            "RTP extension data is 3 bytes, not a multiple of 4")),
+        (
+            {"extension_profile": 1, "extension": b"abc"},
+            ("RTP extension data is 3 bytes, not a multiple of 4"),
+        ),
         ({"extension_profile": 65536}, "RTP extension profile 65536 is not in 0..65535"),
     ],
 )

@@ -102,7 +102,7 @@ def decode_sound(data: bytes, field: str = "file") -> DecodedSound:
 
 
 def sniff_container(data: bytes, field: str = "file") -> str:
-    """"WAV" or "MP3" from the first bytes, or the refusal for anything else."""
+    """ "WAV" or "MP3" from the first bytes, or the refusal for anything else."""
     if data[:4] == b"RIFF" and data[8:12] == b"WAVE":
         _check_wav_chunks(data, field)
         return "WAV"
@@ -134,13 +134,9 @@ def _check_wav_chunks(data: bytes, field: str) -> None:
 def _source_format(audio: sf.SoundFile, container: str, field: str) -> SourceFormat:
     encoding = str(audio.subtype)
     if container == "WAV" and encoding in WAV_FLOAT:
-        raise SoundError(
-            f"{field}: float WAV (IEEE float) is not supported; export 16-bit PCM"
-        )
+        raise SoundError(f"{field}: float WAV (IEEE float) is not supported; export 16-bit PCM")
     if container == "WAV" and encoding not in WAV_INTEGER:
-        raise SoundError(
-            f"{field}: WAV encoding {encoding} is not supported; export 16-bit PCM"
-        )
+        raise SoundError(f"{field}: WAV encoding {encoding} is not supported; export 16-bit PCM")
     if audio.channels not in (1, 2):
         raise SoundError(f"{field}: {audio.channels} channels; only mono or stereo are accepted")
     if audio.samplerate <= 0:

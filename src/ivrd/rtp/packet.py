@@ -179,9 +179,7 @@ def _padding_size(data: bytes, payload_start: int) -> int:
     if count == 0:
         raise RtpError("RTP padding count is 0, must be at least 1")
     if count > available:
-        raise RtpError(
-            f"RTP padding count {count} exceeds the {available} bytes after the header"
-        )
+        raise RtpError(f"RTP padding count {count} exceeds the {available} bytes after the header")
     return count
 
 
