@@ -11,7 +11,7 @@ import secrets
 from dataclasses import dataclass
 from pathlib import Path
 
-from sqlalchemy import or_, select, update
+from sqlalchemy import ColumnElement, or_, select, update
 from sqlalchemy.orm import Session
 
 from ivrd.config.auth.principal import Principal
@@ -55,7 +55,7 @@ def _read(sound: Sound) -> SoundRead:
     )
 
 
-def visible_to(client: Client) -> object:
+def visible_to(client: Client) -> ColumnElement[bool]:
     """A client sees its own sounds and the provider-wide ones (no client, a dealer)."""
     return or_(Sound.client_id == client.id, Sound.client_id.is_(None))
 
