@@ -55,9 +55,9 @@ from ivrd.engine.events import (
 from ivrd.engine.menu import CallInfo, Menu
 from ivrd.engine.session import CallSession
 
-RING_MS = 3000          # an answering destination picks up after this
-REJECT_MS = 500         # busy / failed come back after this
-HTTP_MS = 100           # a canned Call Interactive answer takes this
+RING_MS = 3000  # an answering destination picks up after this
+REJECT_MS = 500  # busy / failed come back after this
+HTTP_MS = 100  # a canned Call Interactive answer takes this
 DEFAULT_TALK_MS = 60_000
 DEFAULT_MAX_MS = 4 * 3600 * 1000
 MAX_EVENTS = 100_000
@@ -65,8 +65,9 @@ TRANSFER_OUTCOMES = frozenset({"answer", "answered", "busy", "no_answer", "faile
 
 JSON = dict[str, Any]
 HttpReply = tuple[int, bytes | str] | None
-Interactive = (Callable[[str, str, tuple[tuple[str, str], ...]], HttpReply]
-               | Mapping[str, Any] | None)
+Interactive = (
+    Callable[[str, str, tuple[tuple[str, str], ...]], HttpReply] | Mapping[str, Any] | None
+)
 
 
 @dataclasses.dataclass(frozen=True, slots=True)
@@ -95,8 +96,9 @@ class ScriptItem:
         if playing is not None and type(playing) is not int:
             raise ValueError(f"{where}: when_playing must be a sound id")
         digits = raw.get("digits")
-        if digits is not None and (not isinstance(digits, str)
-                                   or not all(d in "0123456789*#" for d in digits)):
+        if digits is not None and (
+            not isinstance(digits, str) or not all(d in "0123456789*#" for d in digits)
+        ):
             raise ValueError(f"{where}: digits must be a string of 0-9, * and #")
         speech = raw.get("speech")
         if speech is not None and not isinstance(speech, str):
@@ -112,31 +114,57 @@ def parse_script(script: Iterable[Mapping[str, Any]]) -> tuple[ScriptItem, ...]:
     return tuple(ScriptItem.parse(item, i) for i, item in enumerate(script))
 
 
-def simulate(menu: Menu, call: CallInfo, script: Iterable[Mapping[str, Any]] = (), *,
-             at: datetime.datetime | float = 0.0,
-             transfers: Mapping[str, str] | None = None,
-             talk_ms: int = DEFAULT_TALK_MS,
-             call_interactive: Interactive = None,
-             speech_available: bool = True,
-             max_ms: int = DEFAULT_MAX_MS,
-             verbose: bool = False) -> JSON:
+def simulate(
+    menu: Menu,
+    call: CallInfo,
+    script: Iterable[Mapping[str, Any]] = (),
+    *,
+    at: datetime.datetime | float = 0.0,
+    transfers: Mapping[str, str] | None = None,
+    talk_ms: int = DEFAULT_TALK_MS,
+    call_interactive: Interactive = None,
+    speech_available: bool = True,
+    max_ms: int = DEFAULT_MAX_MS,
+    verbose: bool = False,
+) -> JSON:
     """Run the call; ``{"trace": [...], "outcome": {...}, "variables": {...}}``."""
     for number, result in (transfers or {}).items():
         if result not in TRANSFER_OUTCOMES:
-            raise ValueError(f"transfers[{number!r}] must be one of "
-                             f"{sorted(TRANSFER_OUTCOMES)}, got {result!r}")
+            raise ValueError(
+                f"transfers[{number!r}] must be one of {sorted(TRANSFER_OUTCOMES)}, got {result!r}"
+            )
     start = at.timestamp() if isinstance(at, datetime.datetime) else float(at)
-    run = _Run(menu, call, parse_script(script), start, transfers or {}, talk_ms,
-               call_interactive, speech_available, max_ms, verbose)
+    run = _Run(
+        menu,
+        call,
+        parse_script(script),
+        start,
+        transfers or {},
+        talk_ms,
+        call_interactive,
+        speech_available,
+        max_ms,
+        verbose,
+    )
     return run.go()
 
 
 class _Run:
     """The virtual runtime for one simulated call."""
 
-    def __init__(self, menu: Menu, call: CallInfo, script: tuple[ScriptItem, ...],
-                 start: float, transfers: Mapping[str, str], talk_ms: int,
-                 interactive: Interactive, speech: bool, max_ms: int, verbose: bool) -> None:
+    def __init__(
+        self,
+        menu: Menu,
+        call: CallInfo,
+        script: tuple[ScriptItem, ...],
+        start: float,
+        transfers: Mapping[str, str],
+        talk_ms: int,
+        interactive: Interactive,
+        speech: bool,
+        max_ms: int,
+        verbose: bool,
+    ) -> None:
         self.session = CallSession(menu, call)
         self.script, self.next_item = script, 0
         self.start, self.transfers, self.talk_ms = start, transfers, talk_ms
@@ -146,7 +174,7 @@ class _Run:
         self.seq = 0
         self.now_ms = 0
         self.dropped: set[tuple[type, int]] = set()
-        self.playing: dict[int, tuple[int, int]] = {}   # play_id -> (sound_id, started t_ms)
+        self.playing: dict[int, tuple[int, int]] = {}  # play_id -> (sound_id, started t_ms)
         self.trace: list[JSON] = []
         self.outcome_ms = 0
         self.waiting: ScriptItem | None = None
@@ -276,8 +304,11 @@ class _Run:
         if reply is None:
             return None
         if isinstance(reply, Mapping):
-            return (int(reply.get("status", 200)), reply.get("body", ""),
-                    int(reply.get("delay_ms", HTTP_MS)))
+            return (
+                int(reply.get("status", 200)),
+                reply.get("body", ""),
+                int(reply.get("delay_ms", HTTP_MS)),
+            )
         status, body = reply
         return int(status), body, HTTP_MS
 
@@ -297,8 +328,7 @@ class _Run:
             entry = {"t_ms": self.now_ms, "kind": cmd.KIND}
             for name in _FIELDS[type(cmd)]:
                 value = getattr(cmd, name)
-                entry[_RENAME.get(name, name)] = list(value) if isinstance(value, tuple) \
-                    else value
+                entry[_RENAME.get(name, name)] = list(value) if isinstance(value, tuple) else value
         self.trace.append(entry)
 
     def _result(self) -> JSON:
@@ -306,14 +336,21 @@ class _Run:
         if not session.ended:
             self.now_ms = min(self.now_ms, self.max_ms)
             self._apply(session.handle(CallerHungUp(), self.start + self.now_ms / 1000))
-            outcome = {"action": "simulation_limit",
-                       "reason": "the call did not end within the simulation's limits",
-                       "destinations": [], "t_ms": self.now_ms}
+            outcome = {
+                "action": "simulation_limit",
+                "reason": "the call did not end within the simulation's limits",
+                "destinations": [],
+                "t_ms": self.now_ms,
+            }
         else:
             done = session.outcome
             assert done is not None
-            outcome = {"action": done.action, "reason": done.reason,
-                       "destinations": list(done.destinations), "t_ms": self.outcome_ms}
+            outcome = {
+                "action": done.action,
+                "reason": done.reason,
+                "destinations": list(done.destinations),
+                "t_ms": self.outcome_ms,
+            }
         return {"trace": self.trace, "outcome": outcome, "variables": dict(session.variables)}
 
 

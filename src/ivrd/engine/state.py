@@ -31,17 +31,17 @@ from ivrd.engine.events import (
 
 
 class State(enum.Enum):
-    IDLE = "idle"                   # created, not started
-    SLEEPING = "sleeping"           # waiting the IVR's sleep_time before the entry context
-    PLAYING = "playing"             # a rule's (or verb's) prompt is playing
-    WAITING = "waiting"             # waiting for a first digit, speech or a rating
-    COLLECTING = "collecting"       # digits are coming in
-    TRANSFERRING = "transferring"   # a transfer is ringing
-    BRIDGED = "bridged"             # an answered transfer is talking
-    REQUESTING = "requesting"       # a Call Interactive request is out
-    VOICEMAIL = "voicemail"         # greeting or recording a voicemail message
-    ENDED = "ended"                 # the call is over
-    ERROR = "error"                 # the driver broke the contract; nothing more is accepted
+    IDLE = "idle"  # created, not started
+    SLEEPING = "sleeping"  # waiting the IVR's sleep_time before the entry context
+    PLAYING = "playing"  # a rule's (or verb's) prompt is playing
+    WAITING = "waiting"  # waiting for a first digit, speech or a rating
+    COLLECTING = "collecting"  # digits are coming in
+    TRANSFERRING = "transferring"  # a transfer is ringing
+    BRIDGED = "bridged"  # an answered transfer is talking
+    REQUESTING = "requesting"  # a Call Interactive request is out
+    VOICEMAIL = "voicemail"  # greeting or recording a voicemail message
+    ENDED = "ended"  # the call is over
+    ERROR = "error"  # the driver broke the contract; nothing more is accepted
 
 
 _LIVE = frozenset({Digit, CallerHungUp, TimerFired})
@@ -62,10 +62,20 @@ ACCEPTS: Mapping[State, frozenset[type[Event]]] = {
 }
 
 # Events that may arrive late without anyone being at fault (see the module docstring).
-RACY: frozenset[type[Event]] = frozenset({
-    Digit, CallerHungUp, TimerFired, PromptFinished, TransferEnded, BridgeEnded,
-    HttpAnswered, HttpFailed, SpeechRecognised, RecognitionUnavailable,
-})
+RACY: frozenset[type[Event]] = frozenset(
+    {
+        Digit,
+        CallerHungUp,
+        TimerFired,
+        PromptFinished,
+        TransferEnded,
+        BridgeEnded,
+        HttpAnswered,
+        HttpFailed,
+        SpeechRecognised,
+        RecognitionUnavailable,
+    }
+)
 
 # States in which the session may still issue commands other than traces.
 ACTIVE = frozenset(ACCEPTS) - {State.ENDED, State.ERROR}
