@@ -31,6 +31,8 @@ __all__ = [
     "SourceFormat",
     "decode_file",
     "decode_sound",
+    "duration_ms",
+    "sniff_container",
 ]
 
 SAMPLE_RATE = 8000  # RFC 3551 §4.5.14: PCMU/PCMA clock rate
