@@ -31,6 +31,8 @@ __all__ = [
     "SourceFormat",
     "decode_file",
     "decode_sound",
+    "duration_ms",
+    "sniff_container",
 ]
 
 SAMPLE_RATE = 8000  # RFC 3551 §4.5.14: PCMU/PCMA clock rate
@@ -95,7 +97,7 @@ def decode_sound(data: bytes, field: str = "file") -> DecodedSound:
             source = _source_format(audio, container, field)
             pcm = _to_telephony_pcm(audio, field)
     except sf.LibsndfileError as exc:
-        raise SoundError(f"{field}: damaged {container} file ({_reason(exc)})") from exc
+        raise SoundError(f"{field}: damaged {container} file ({_reason(exc, container)})") from exc
     if not pcm:
         raise SoundError(f"{field}: contains no audio")
     return DecodedSound(pcm, source)
@@ -163,7 +165,10 @@ def _resampled_blocks(audio: sf.SoundFile) -> Iterator[NDArray[np.float32]]:
     resampler = None
     if audio.samplerate != SAMPLE_RATE:
         resampler = soxr.ResampleStream(audio.samplerate, SAMPLE_RATE, 1, "float32", "HQ")
-    for block in audio.blocks(BLOCK_FRAMES, dtype="float32", always_2d=True):
+    while True:  # not SoundFile.blocks(): it trusts the header's frame count, which may lie
+        block = audio.read(BLOCK_FRAMES, dtype="float32", always_2d=True)
+        if not len(block):
+            break
         mono = block.mean(axis=1, dtype=np.float32) if block.shape[1] > 1 else block[:, 0]
         yield mono if resampler is None else resampler.resample_chunk(mono)
     if resampler is not None:
@@ -171,7 +176,8 @@ def _resampled_blocks(audio: sf.SoundFile) -> Iterator[NDArray[np.float32]]:
 
 
 def _to_int16(samples: NDArray[np.float32]) -> NDArray[np.int16]:
-    scaled = np.rint(samples.astype(np.float64) * 32768.0)
+    finite = np.nan_to_num(samples.astype(np.float64), nan=0.0, posinf=1.0, neginf=-1.0)
+    scaled = np.rint(finite * 32768.0)
     return np.clip(scaled, -32768, 32767).astype("<i2")
 
 
@@ -180,5 +186,7 @@ def duration_ms(frames: int, rate: int) -> int:
     return (frames * 1000 * 2 + rate) // (2 * rate)
 
 
-def _reason(exc: sf.LibsndfileError) -> str:
+def _reason(exc: sf.LibsndfileError, container: str) -> str:
+    if container == "MP3":  # libsndfile's MP3 errors are generic ("File does not exist ...")
+        return "no decodable MPEG audio frames"
     return str(exc.error_string).rstrip(".")

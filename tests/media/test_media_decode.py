@@ -9,6 +9,8 @@ from pathlib import Path
 import numpy as np
 import pytest
 import soundfile as sf
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from ivrd.media.decode import (
     MAX_UPLOAD_BYTES,
@@ -196,9 +198,13 @@ def test_damaged_files() -> None:
     wav = encode(sine(8000), 8000, "PCM_16")
     message = refusal(wav[:30])
     assert message.startswith("file: damaged WAV file (")
-    assert refusal(b"ID3\x03\x00\x00\x00\x00\x00\x00" + b"garbage" * 20).startswith(
-        "file: damaged MP3 file ("
+    assert refusal(b"ID3\x03\x00\x00\x00\x00\x00\x00" + b"garbage" * 20) == (
+        "file: damaged MP3 file (no decodable MPEG audio frames)"
     )
+    message = refusal(wav[:8] + b"WAVEfmt " + bytes(20))  # a zero-length fmt chunk
+    # the reason is libsndfile's wording (today "... Short 'fmt ' chunk")
+    assert message.startswith("file: damaged WAV file (")
+    assert "'fmt ' chunk" in message
 
 
 def test_empty_inputs() -> None:
@@ -238,3 +244,29 @@ def test_field_name_in_messages() -> None:
 def test_sniff_container() -> None:
     assert sniff_container(encode(sine(8000), 8000, "PCM_16")) == "WAV"
     assert sniff_container(encode(sine(8000), 8000, "MPEG_LAYER_III", "MP3")) == "MP3"
+
+
+SEEDS = [
+    encode(sine(8000, 0.05), 8000, "PCM_16"),
+    encode(np.stack([sine(44100, 0.05)] * 2, axis=1), 44100, "PCM_24", "WAVEX"),
+    encode(sine(22050, 0.1), 22050, "MPEG_LAYER_III", "MP3"),
+]
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    seed=st.sampled_from(SEEDS),
+    edits=st.lists(st.tuples(st.integers(0, 99), st.integers(0, 255)), min_size=1, max_size=6),
+    cut=st.none() | st.integers(0, 400),
+)
+def test_damaged_headers_only_ever_raise_sound_error(
+    seed: bytes, edits: list[tuple[int, int]], cut: int | None
+) -> None:
+    data = bytearray(seed)
+    for position, value in edits:
+        data[position] = value
+    try:
+        sound = decode_sound(bytes(data[:cut] if cut is not None else data))
+    except SoundError:
+        return
+    assert sound.samples > 0
