@@ -110,6 +110,14 @@ class Headers:
         pair = (canonical_name(name), value)
         return Headers((pair, *self.items) if first else (*self.items, pair))
 
+    def replace_first(self, name: str, value: str) -> Headers:
+        """Replace the first line called `name` (it must exist)."""
+        wanted = canonical_name(name).lower()
+        index = next(i for i, (n, _) in enumerate(self.items) if n.lower() == wanted)
+        items = list(self.items)
+        items[index] = (items[index][0], value)
+        return Headers(tuple(items))
+
     def replace(self, name: str, *values: str) -> Headers:
         """Set `name` to exactly `values`, at the position of its first line (or at the end)."""
         canonical = canonical_name(name)
