@@ -397,3 +397,31 @@ def test_scalar1024_response_with_overlarge_cseq() -> None:
                 'Warning: 1812 overture "In Progress"\nContent-Length: 0\n\n'
             )
         )
+
+
+def test_zeromf_novelsc_and_register_contact_forms() -> None:
+    zeromf = _request(_invalid("Max-Forwards: 7", "Max-Forwards: 0"))
+    assert zeromf.max_forwards == 0
+    novelsc = _request(
+        _invalid("OPTIONS sip:user@example.com", "OPTIONS soap.beep://192.0.2.103:3002")
+    )
+    assert novelsc.uri == AbsoluteUri("soap.beep", "//192.0.2.103:3002")
+    register = (
+        "REGISTER sip:example.com SIP/2.0\nTo: sip:j.user@example.com\n"
+        "From: sip:j.user@example.com;tag=8\nMax-Forwards: 70\nCall-ID: cparam\nCSeq: 9 REGISTER\n"
+        "Via: SIP/2.0/UDP 192.0.2.125;branch=z9hG4bKkdjuw\n"
+    )
+    cparam01 = _request(
+        crlf(register + "Contact: sip:+19725552222@gw1.example.net;unknownparam\nl: 0\n\n")
+    )
+    assert cparam01.contacts[0].params == (("unknownparam", None),)  # a header param, not a URI one
+    cparam02 = _request(
+        crlf(register + "Contact: <sip:+19725552222@gw1.example.net;unknownparam>\nl: 0\n\n")
+    )
+    assert cparam02.contacts[0].sip_uri.params == (("unknownparam", None),)
+    regescrt = _request(
+        crlf(register + "Contact: <sip:user@example.com?Route=%3Csip:sip.example.com%3E>\nl: 0\n\n")
+    )
+    assert regescrt.contacts[0].sip_uri.headers == (("Route", "%3Csip:sip.example.com%3E"),)
+    wildcard = _request(crlf(register + "Contact: *\nExpires: 0\nl: 0\n\n"))
+    assert wildcard.contacts == [] and wildcard.headers.get("Contact") == "*"

@@ -161,6 +161,15 @@ Message = Request | Response
 
 def parse_message(data: bytes) -> Message:
     """Parse one UDP datagram into a validated `Request` or `Response`."""
+    try:
+        return _parse(data)
+    except SipParseError:
+        raise
+    except ValueError as exc:  # a value object refused a field the checks above let through
+        raise SipParseError(str(exc)) from exc
+
+
+def _parse(data: bytes) -> Message:
     data = data.lstrip(b"\r\n")  # RFC 3261 §7.5: ignore CRLFs before the start line
     if not data:
         raise SipParseError("empty message")
@@ -218,6 +227,8 @@ def _parse_header_line(line: str) -> tuple[str, str]:
     name = name.rstrip(" \t")
     if not is_token(name):
         raise SipParseError(f"invalid header name {name!r}")
+    if "\r" in value or "\n" in value:
+        raise SipParseError(f"bare CR or LF in header {name}")
     return name, value.strip(" \t")
 
 

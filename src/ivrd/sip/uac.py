@@ -100,6 +100,7 @@ class UacInvite:
         self._token = token
         self.state = UacState.CALLING
         self.dialog: Dialog | None = None
+        self._ack: Request | None = None
         self.contact_user = contact_user
         self._from = from_.with_tag(token())
         self._routes = routes
@@ -134,6 +135,8 @@ class UacInvite:
 
     def receive_response(self, response: Response) -> UacEvent | None:
         """A response delivered by the INVITE client transaction; None when absorbed."""
+        if response.cseq != self.request.cseq:
+            return None  # a response to our CANCEL, or to an INVITE we no longer wait for
         event = "1xx" if response.is_provisional else "2xx" if response.is_success else "final"
         new = TRANSITIONS.get((self.state, event))
         if new is None:
@@ -148,12 +151,15 @@ class UacInvite:
         return Rejected(response)
 
     def _answered(self, response: Response) -> Answered:
+        """The first 2xx makes the dialog and its ACK; a retransmission gets the same ACK."""
         if self.dialog is None:
             self.dialog = Dialog.for_uac(self.request, response, self.endpoint, self._token)
             self.dialog.contact_user = self.contact_user
+            self._ack = self.dialog.ack(self.request)
         elif DialogId.of_response(response) != self.dialog.id:
             raise RemoteProtocolError("2xx from a second fork is not supported", 481)
-        return Answered(response, self.dialog, self.dialog.ack(self.request))
+        assert self._ack is not None
+        return Answered(response, self.dialog, self._ack)
 
     def cancel(self) -> Request | None:
         """The CANCEL to send now, or None (no 1xx yet: it comes with the next `Progress`)."""
@@ -177,7 +183,8 @@ class UacInvite:
 
     def authenticate(self, response: Response, username: str, password: str) -> Request:
         """Re-send the INVITE with credentials for a 401/407 (§22.2), once."""
-        if response.status not in (401, 407) or self.request.headers.get("Authorization"):
+        answered = any(n in self.request.headers for n in ("Authorization", "Proxy-Authorization"))
+        if response.status not in (401, 407) or answered:
             raise LocalProtocolError("authenticate answers a first 401/407 only")
         if self.state is not UacState.FAILED:
             raise LocalProtocolError("authenticate needs the 401/407 to be received first")

@@ -135,6 +135,8 @@ def reply_to_unparsable(data: bytes, error: SipParseError) -> Response | None:
     if any(name not in found for name in _ECHOED):
         return None
     pairs = [(name, value) for name in _ECHOED for value in found[name]]
+    if any("\r" in value or "\n" in value for _, value in pairs):
+        return None
     warning = quote(str(error).encode("ascii", "backslashreplace").decode("ascii"))
     pairs.append(("Warning", f"{MISC_WARNING} ivrd {warning}"))
     status = error.status_hint
