@@ -134,6 +134,10 @@ class TransactionLayer:
             raise LocalProtocolError(f"a client transaction {key} already exists")
         transaction = ClientTransaction(key, request, destination)
         self._clients[key] = transaction
+        invite = self._clients.get(TransactionKey(branch, "INVITE"))
+        if request.method == "CANCEL" and invite is not None:
+            invite.guard_cancel(now)
+            self._schedule(invite)
         actions = transaction.start(now)
         self._schedule(transaction)
         return actions
