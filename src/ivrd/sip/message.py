@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 
 from ivrd.sip.errors import VERSION_NOT_SUPPORTED, SipParseError
 from ivrd.sip.fields import CSeq, NameAddr, Via
-from ivrd.sip.headers import Headers, canonical_name
+from ivrd.sip.headers import Headers
 from ivrd.sip.syntax import is_token, is_word
 from ivrd.sip.uri import SipUri, Uri, parse_uri
 
@@ -308,8 +308,3 @@ def make_response(
     pairs += [("Call-ID", request.call_id), ("CSeq", request._one("CSeq"))]
     headers = Headers.of([*pairs, *extra])
     return Response(status, REASONS.get(status, "") if reason is None else reason, headers, body)
-
-
-def header_name(name: str) -> str:
-    """Canonical long name of a header (exposed for callers building headers by hand)."""
-    return canonical_name(name)
