@@ -50,7 +50,7 @@ def server_key(message: Message) -> TransactionKey:
     via = message.top_via
     host, port = via.sent_by
     branch = via.branch or ""
-    if not branch.startswith(BRANCH_MAGIC_COOKIE):
+    if not branch.startswith(BRANCH_MAGIC_COOKIE) or branch == BRANCH_MAGIC_COOKIE:
         cseq = message.cseq.number
         branch = f"rfc2543|{message.call_id}|{message.from_.tag}|{cseq}|{branch}"
     method = message.cseq.method if isinstance(message, Response) else message.method
@@ -127,7 +127,7 @@ class TransactionLayer:
     def send_request(self, request: Request, destination: Address, now: float) -> list[Action]:
         """Start a client transaction for `request` (its top Via carries a fresh branch)."""
         branch = request.top_via.branch or ""
-        if not branch.startswith(BRANCH_MAGIC_COOKIE):
+        if not branch.startswith(BRANCH_MAGIC_COOKIE) or branch == BRANCH_MAGIC_COOKIE:
             raise LocalProtocolError(f"branch {branch!r} lacks the magic cookie (§8.1.1.7)")
         key = TransactionKey(branch, request.method)
         if key in self._clients:
