@@ -143,6 +143,8 @@ class Response(_Common):
     def __post_init__(self) -> None:
         if not 100 <= self.status <= 699:
             raise ValueError(f"status {self.status} out of range 100..699")
+        if "\r" in self.reason or "\n" in self.reason:
+            raise ValueError("reason phrase contains a line break")
 
     @property
     def is_provisional(self) -> bool:
@@ -180,6 +182,8 @@ def _parse(data: bytes) -> Message:
     start, *lines = _FOLD_RE.sub(" ", text).split("\r\n")
     headers = Headers.of(_parse_header_line(line) for line in lines)
     body = _frame_body(headers, data[end + 4 :])
+    if "\r" in start or "\n" in start:
+        raise SipParseError("bare CR or LF in the start line")
     message: Message
     if start.startswith("SIP/"):
         message = Response(*_parse_status_line(start), headers, body)
