@@ -115,7 +115,7 @@ class Directory:
             )
             visible = (models.Sound.client_id == client_id) | models.Sound.client_id.is_(None)
             rows = session.execute(select(models.Sound.id, models.Sound.stored_name).where(visible))
-            files = {sound_id: stored for sound_id, stored in rows}
+            files = dict(rows.tuples().all())  # a Result has keys(): dict() would misread it
             snapshot = Snapshot(menu, files)
         with self._lock:
             self._menus[extension_id] = (key, snapshot)

@@ -20,15 +20,25 @@ from dataclasses import dataclass
 from ivrd.runtime.directory import Directory, Target
 from ivrd.runtime.sipnode import SipNode, new_token
 from ivrd.sip.actions import Address, TransactionKey
-from ivrd.sip.digest import Challenge, Credentials, DigestError, verify
+from ivrd.sip.digest import Challenge, Credentials, verify
 from ivrd.sip.errors import SipError
+from ivrd.sip.fields import NameAddr
 from ivrd.sip.message import Request, make_response
+from ivrd.sip.registration import Binding as SipBinding
+from ivrd.sip.registration import (
+    Registration,
+    parse_register,
+    register_challenge,
+    register_ok,
+    register_too_brief,
+    too_brief,
+)
 from ivrd.sip.uri import SipUri
 
 log = logging.getLogger("ivrd.registrar")
 
-DEFAULT_EXPIRES = 3600  # RFC 3261 §10.2.1.1
-MAX_EXPIRES = 7200
+MIN_EXPIRES = 60  # RFC 3261 §10.3 step 7: refuse shorter bindings with 423
+MAX_EXPIRES = 7200  # longer requests are granted this long
 NONCE_TTL = 300.0
 REALM = "ivrd"
 
@@ -38,6 +48,7 @@ class Binding:
     contact: SipUri
     source: Address
     expires_at: float
+    expires: int
 
 
 class Registrar:
@@ -58,26 +69,24 @@ class Registrar:
         self.loop.create_task(self._register(request, source))
 
     async def _register(self, request: Request, source: Address) -> None:
-        user = request.to.uri.user if isinstance(request.to.uri, SipUri) else None
-        target = await self.loop.run_in_executor(None, self.directory.target, user or "")
+        try:
+            registration = parse_register(request)
+        except SipError as exc:
+            self.sip.respond(make_response(request, 400, str(exc)[:100], to_tag=new_token()))
+            return
+        target = await self.loop.run_in_executor(None, self.directory.target, registration.user)
         if target is None or target.type != "phone":
             self.sip.respond(make_response(request, 404, to_tag=new_token()))
-            return
-        if not self._authorized(request, target):
-            self._challenge(request)
-            return
-        try:
-            self._bind(request, source, target)
-        except (SipError, ValueError) as exc:
-            self.sip.respond(make_response(request, 400, str(exc)[:100], to_tag=new_token()))
+        elif not self._authorized(registration.credentials, target):
+            challenge = Challenge(REALM, self._nonce())
+            self.sip.respond(register_challenge(request, challenge, new_token()))
+        elif too_brief(registration, MIN_EXPIRES):
+            self.sip.respond(register_too_brief(request, MIN_EXPIRES, new_token()))
+        else:
+            self._bind(request, registration, source, target)
 
-    def _authorized(self, request: Request, target: Target) -> bool:
-        header = request.headers.get("Authorization")
-        if not header or not target.phone_password:
-            return False
-        try:
-            credentials = Credentials.parse(header)
-        except DigestError:
+    def _authorized(self, credentials: Credentials | None, target: Target) -> bool:
+        if credentials is None or not target.phone_password:
             return False
         if credentials.username not in (target.name, target.short_name):
             return False
@@ -85,26 +94,25 @@ class Registrar:
             credentials, "REGISTER", target.phone_password
         )
 
-    def _challenge(self, request: Request) -> None:
-        challenge = Challenge(REALM, self._nonce())
-        extra = (("WWW-Authenticate", str(challenge)),)
-        self.sip.respond(make_response(request, 401, to_tag=new_token(), extra=extra))
-
-    def _bind(self, request: Request, source: Address, target: Target) -> None:
+    def _bind(
+        self, request: Request, registration: Registration, source: Address, target: Target
+    ) -> None:
         key = (target.client_id, target.short_name)
-        expires = _expires(request)
-        contacts = request.headers.get_all("Contact")
-        if contacts == ["*"] or expires == 0:
+        if registration.remove_all:
             self._bindings.pop(key, None)
-            self.sip.respond(make_response(request, 200, to_tag=new_token()))
-            return
-        if request.contacts:
-            uri = request.contacts[0].sip_uri
-            self._bindings[key] = Binding(uri, source, time.monotonic() + expires)
+        for binding in registration.bindings:
+            expires = min(binding.expires, MAX_EXPIRES)
+            if expires == 0:
+                self._bindings.pop(key, None)
+                continue
+            uri = binding.contact.sip_uri
+            self._bindings[key] = Binding(uri, source, time.monotonic() + expires, expires)
             log.info("registered %s at %s (%s:%s) for %ss", target.name, uri, *source, expires)
-        binding = self._bindings.get(key)
-        extra = () if binding is None else (("Contact", f"<{binding.contact}>;expires={expires}"),)
-        self.sip.respond(make_response(request, 200, to_tag=new_token(), extra=extra))
+        current = self._bindings.get(key)
+        listed = (
+            () if current is None else (SipBinding(NameAddr(current.contact), current.expires),)
+        )
+        self.sip.respond(register_ok(request, listed, new_token()))
 
     def _nonce(self) -> str:
         issued = f"{time.time():.0f}"
@@ -118,15 +126,3 @@ class Registrar:
 
     def _sign(self, text: str) -> str:
         return hmac.new(self._secret, text.encode(), hashlib.sha256).hexdigest()[:32]
-
-
-def _expires(request: Request) -> int:
-    value: str | None = None
-    if request.contacts:
-        value = request.contacts[0].param("expires")
-    value = value or request.headers.get("Expires")
-    try:
-        expires = int(value) if value is not None else DEFAULT_EXPIRES
-    except ValueError:
-        expires = DEFAULT_EXPIRES
-    return max(0, min(expires, MAX_EXPIRES))
