@@ -12,12 +12,13 @@ from ivrd.api.normalize import NormalizeRequests
 from ivrd.config.auth.router import router as oauth_router
 from ivrd.config.dids.router import router as dids_router
 from ivrd.config.extensions.router import router as extensions_router
+from ivrd.config.ivr.router import router as ivr_router
 from ivrd.config.users.router import router as users_router
 from ivrd.db.session import Database
 from ivrd.settings import Settings
 
 API_PREFIX = "/api/ver1.0"
-RESOURCE_ROUTERS = (users_router, extensions_router, dids_router)
+RESOURCE_ROUTERS = (users_router, extensions_router, dids_router, ivr_router)
 
 
 def _openapi(app: FastAPI) -> dict[str, object]:
