@@ -85,7 +85,9 @@ def make_option(tenant: Tenant, ext: int, context: int, digits: str) -> None:
     assert answer.status_code == 200, answer.text
 
 
-def make_rule(tenant: Tenant, ext: int, context: int, digits: str, **body: Any) -> dict[str, Any]:
+def make_rule(
+    tenant: Tenant, ext: int, context: int, digits: str, /, **body: Any
+) -> dict[str, Any]:
     answer = tenant.http.post(f"{rules_url(ext, context, digits)}/", json=body)
     assert answer.status_code == 200, answer.text
     created = answer.json()
