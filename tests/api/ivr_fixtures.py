@@ -1,7 +1,7 @@
 """Helpers for the voice-menu tests: IVR extensions, contexts, and the rows menus refer to.
 
-Sounds and intervals are inserted through the ORM until their APIs land on main (the sound
-upload and interval resources); then ``make_sound`` and ``make_interval`` switch to HTTP.
+Sounds and intervals go through their own APIs; only provider-wide sounds (which no client
+can upload) are inserted through the ORM.
 """
 
 from __future__ import annotations
@@ -9,8 +9,9 @@ from __future__ import annotations
 import secrets
 from typing import Any
 
-from ivrd.db.models import Client, Interval, Sound
+from ivrd.db.models import Client, Sound
 
+from .audio import tone
 from .conftest import Tenant
 
 BASE = "/api/ver1.0"
@@ -19,11 +20,23 @@ BASE = "/api/ver1.0"
 def make_sound(
     tenant: Tenant, title: str, filename: str = "hello.wav", provider_wide: bool = False
 ) -> int:
-    """A sound of the tenant (or, ``provider_wide``, of no client and a dealer)."""
+    """A sound uploaded by the tenant (or, ``provider_wide``, one of no client)."""
+    if provider_wide:
+        return _provider_sound(tenant, title, filename)
+    answer = tenant.http.post(
+        f"{BASE}/client/@me/sound/",
+        data={"title": title},
+        files={"file": (filename, tone(0.05, rate=8000))},
+    )
+    assert answer.status_code == 200, answer.text
+    return int(answer.json()["id"])
+
+
+def _provider_sound(tenant: Tenant, title: str, filename: str) -> int:
     with tenant.server.db.write() as session:
         sound = Sound(
-            client_id=None if provider_wide else tenant.client_id,
-            dealer_id=1 if provider_wide else None,
+            client_id=None,
+            dealer_id=1,
             title=title,
             filename=filename,
             stored_name=f"{secrets.token_hex(16)}.wav",
@@ -35,16 +48,12 @@ def make_sound(
 
 
 def make_interval(tenant: Tenant, name: str = "working hours") -> int:
-    with tenant.server.db.write() as session:
-        interval = Interval(
-            client_id=tenant.client_id,
-            name=name,
-            timezone="Europe/Moscow",
-            conditions=[{"start_dow": 2, "end_dow": 6}],
-        )
-        session.add(interval)
-        session.flush()
-        return interval.id
+    answer = tenant.http.post(
+        f"{BASE}/client/@me/interval/",
+        json={"name": name, "timezone": "Europe/Moscow", "conditions": [{"month": 12}]},
+    )
+    assert answer.status_code == 200, answer.text
+    return int(answer.json()["id"])
 
 
 def enable_speech(tenant: Tenant, enabled: bool = True) -> None:

@@ -214,3 +214,28 @@ def test_concurrent_writes_keep_ids_and_order_whole(tenant: Tenant) -> None:
     assert positions == remaining
     changes = 40 + sum(a.status_code == 200 for a in results)
     assert tenant.http.get(ivr_url(ext)).json()["version"] == before + changes
+
+
+def test_sound_and_interval_deletes_answer_409_while_used(tenant: Tenant) -> None:
+    ext = make_ivr(tenant)
+    ctx = make_context(tenant, ext)
+    sound, interval = make_sound(tenant, "prompt"), make_interval(tenant)
+    rule = make_rule(
+        tenant,
+        ext,
+        ctx,
+        "start",
+        action="play_sound",
+        sound=sound,
+        sound_type="background",
+        interval=interval,
+    )
+    used_sound = tenant.http.delete(f"{BASE}/client/@me/sound/{sound}")
+    assert used_sound.status_code == 409
+    assert f"the sound of rule {rule['id']} in IVR {ext}" in used_sound.json()["message"]
+    used_interval = tenant.http.delete(f"{BASE}/client/@me/interval/{interval}")
+    assert used_interval.status_code == 409
+    assert f"the interval of rule {rule['id']} in IVR {ext}" in used_interval.json()["message"]
+    tenant.http.delete(f"{rules_url(ext, ctx)}/{rule['id']}")
+    assert tenant.http.delete(f"{BASE}/client/@me/sound/{sound}").status_code == 200
+    assert tenant.http.delete(f"{BASE}/client/@me/interval/{interval}").status_code == 200

@@ -5,6 +5,9 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
+from sqlalchemy import delete
+
+from ivrd.db.models import Sound
 
 from .conftest import Tenant
 from .ivr_fixtures import (
@@ -350,17 +353,22 @@ def test_provider_wide_sounds_and_own_intervals_are_accepted(
 ) -> None:
     shared = make_sound(tenant, "provider prompt", provider_wide=True)
     interval = make_interval(tenant)
-    rule = make_rule(
-        tenant,
-        menu["ext"],
-        menu["ctx"],
-        "start",
-        action="play_sound",
-        sound=shared,
-        sound_type="foreground",
-        interval=interval,
-    )
-    assert (rule["sound"], rule["interval"]) == (shared, interval)
+    try:
+        rule = make_rule(
+            tenant,
+            menu["ext"],
+            menu["ctx"],
+            "start",
+            action="play_sound",
+            sound=shared,
+            sound_type="foreground",
+            interval=interval,
+        )
+        assert (rule["sound"], rule["interval"]) == (shared, interval)
+    finally:  # provider-wide sounds are visible to every tenant: leave none behind
+        tenant.http.delete(f"{menu['url']}/1")
+        with tenant.server.db.write() as session:
+            session.execute(delete(Sound).where(Sound.id == shared))
 
 
 def test_voice_helper_when_speech_is_enabled(tenant: Tenant, menu: dict[str, Any]) -> None:

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from fastapi import APIRouter, FastAPI
 from fastapi.openapi.utils import get_openapi
+from pydantic import BaseModel
 
 from ivrd import __version__
 from ivrd.api.errors import install_error_handlers
@@ -12,13 +15,40 @@ from ivrd.api.normalize import NormalizeRequests
 from ivrd.config.auth.router import router as oauth_router
 from ivrd.config.dids.router import router as dids_router
 from ivrd.config.extensions.router import router as extensions_router
+from ivrd.config.intervals.router import router as intervals_router
 from ivrd.config.ivr.router import router as ivr_router
+from ivrd.config.simulate.router import router as simulate_router
+from ivrd.config.sounds.router import router as sounds_router
 from ivrd.config.users.router import router as users_router
 from ivrd.db.session import Database
 from ivrd.settings import Settings
 
 API_PREFIX = "/api/ver1.0"
-RESOURCE_ROUTERS = (users_router, extensions_router, dids_router, ivr_router)
+
+
+class Message(BaseModel):
+    message: str
+
+
+ERROR_RESPONSES: dict[int | str, dict[str, Any]] = {
+    status: {"model": Message, "description": text}
+    for status, text in (
+        (400, "Bad request: the message names the field"),
+        (401, "Missing, invalid or expired token"),
+        (403, "The token's access level does not allow this"),
+        (404, "No such object for this client"),
+        (409, "Conflict: duplicate, or still referred to"),
+    )
+}
+RESOURCE_ROUTERS = (
+    users_router,
+    extensions_router,
+    dids_router,
+    intervals_router,
+    sounds_router,
+    simulate_router,
+    ivr_router,
+)
 
 
 def _openapi(app: FastAPI) -> dict[str, object]:
@@ -57,7 +87,7 @@ def create_app(settings: Settings, db: Database) -> FastAPI:
     )
     app.state.settings = settings
     app.state.db = db
-    api = APIRouter(prefix=API_PREFIX)
+    api = APIRouter(prefix=API_PREFIX, responses=ERROR_RESPONSES)
     for router in RESOURCE_ROUTERS:
         api.include_router(router)
     app.include_router(api)

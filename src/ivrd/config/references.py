@@ -9,7 +9,7 @@ Referrer descriptions are predicates ("the entry_context of IVR 204", "the targe
 
 from __future__ import annotations
 
-from sqlalchemy import ColumnElement, and_, or_, select
+from sqlalchemy import ColumnElement, or_, select
 from sqlalchemy.orm import Session
 
 from ivrd.db.models import Client, Context, ContextOption, Interval, Ivr, Rule, Sound
@@ -28,11 +28,9 @@ def conflict_message(subject: str, referrers: list[str]) -> str:
 
 
 def sound_visible_to(client: Client) -> ColumnElement[bool]:
-    """The client's own sounds and the provider-wide ones (no client, a dealer)."""
-    return or_(
-        Sound.client_id == client.id,
-        and_(Sound.client_id.is_(None), Sound.dealer_id.is_not(None)),
-    )
+    """The client's own sounds and the provider-wide ones (of no client), as the sound
+    resource lists them."""
+    return or_(Sound.client_id == client.id, Sound.client_id.is_(None))
 
 
 def check_sound(session: Session, client: Client, field: str, sound_id: int | None) -> None:

@@ -10,6 +10,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from ivrd.config.auth.principal import Principal
+from ivrd.config.types import parse_id
 from ivrd.db.models import Client, Extension
 from ivrd.errors import NotFound
 
@@ -18,10 +19,10 @@ def client_for(session: Session, principal: Principal, ref: str) -> Client:
     """``@me`` or a numeric id, visible to the caller; else 404."""
     if ref == "@me":
         client_id = principal.client_id
-    elif ref.isdigit():
-        client_id = int(ref)
     else:
-        raise NotFound()
+        client_id = parse_id(ref) or 0
+        if not client_id:
+            raise NotFound()
     if client_id != principal.client_id and not principal.admin:
         raise NotFound()
     client = session.get(Client, client_id)
@@ -40,10 +41,9 @@ def extension_for(session: Session, principal: Principal, ref: str) -> Extension
                 Extension.client_id == principal.client_id, Extension.short_name == short
             )
         )
-    elif ref.isdigit():
-        extension = session.get(Extension, int(ref))
     else:
-        extension = None
+        extension_id = parse_id(ref)
+        extension = session.get(Extension, extension_id) if extension_id else None
     if extension is None or (extension.client_id != principal.client_id and not principal.admin):
         raise NotFound()
     return extension

@@ -17,17 +17,19 @@ from ivrd.timeutil import utcnow
 
 router = APIRouter(tags=["oauth"])
 
-CONSENT_PAGE = "\n".join([
-    '<!doctype html><html><head><meta charset="utf-8"><title>ivrd: authorize</title></head>',
-    "<body><h1>Authorize application {app}</h1>",
-    '<form method="post" action="/oauth/authorize">',
-    '<input type="hidden" name="client_id" value="{app}">',
-    '<input type="hidden" name="redirect_uri" value="{redirect}">',
-    '<input type="hidden" name="state" value="{state}">',
-    '<p><label>Login <input name="login"></label></p>',
-    '<p><label>Password <input name="password" type="password"></label></p>',
-    '<p><button type="submit">Allow</button></p></form></body></html>',
-])
+CONSENT_PAGE = "\n".join(
+    [
+        '<!doctype html><html><head><meta charset="utf-8"><title>ivrd: authorize</title></head>',
+        "<body><h1>Authorize application {app}</h1>",
+        '<form method="post" action="/oauth/authorize">',
+        '<input type="hidden" name="client_id" value="{app}">',
+        '<input type="hidden" name="redirect_uri" value="{redirect}">',
+        '<input type="hidden" name="state" value="{state}">',
+        '<p><label>Login <input name="login"></label></p>',
+        '<p><label>Password <input name="password" type="password"></label></p>',
+        '<p><button type="submit">Allow</button></p></form></body></html>',
+    ]
+)
 
 
 def _basic_credentials(request: Request) -> dict[str, str]:

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from ivrd.config.types import Id
+
 DID_NUMBER = r"^\+?[0-9]{3,20}$"
 
 
@@ -13,13 +15,13 @@ class DidCreate(BaseModel):
     name: str = Field(
         pattern=DID_NUMBER, description="the public number, digits with an optional +"
     )
-    extension_id: int | None = Field(default=None, ge=1)
+    extension_id: Id | None = None
 
 
 class DidUpdate(BaseModel):
     model_config = ConfigDict(extra="ignore")
 
-    extension_id: int | None = Field(default=None, ge=1)
+    extension_id: Id | None = None
 
 
 class DidRead(BaseModel):

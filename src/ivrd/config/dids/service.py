@@ -9,6 +9,7 @@ from ivrd.config.auth.principal import Principal
 from ivrd.config.dids.schemas import DidCreate, DidRead, DidUpdate
 from ivrd.config.paging import Page
 from ivrd.config.tenancy import client_for
+from ivrd.config.types import parse_id
 from ivrd.db.models import Client, Did, Extension
 from ivrd.db.session import Database
 from ivrd.errors import BadRequest, Conflict, NotFound
@@ -35,7 +36,8 @@ def _check_extension(session: Session, client: Client, extension_id: int | None)
 
 
 def _did(session: Session, client: Client, did_id: str) -> Did:
-    did = session.get(Did, int(did_id)) if did_id.isdigit() else None
+    row_id = parse_id(did_id)
+    did = session.get(Did, row_id) if row_id else None
     if did is None or did.client_id != client.id:
         raise NotFound()
     return did

@@ -6,6 +6,8 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from ivrd.config.types import Count
+
 ExtensionType = Literal["phone", "queue", "ivr", "fax"]
 ExtensionStatus = Literal["active", "blocked"]
 
@@ -15,10 +17,10 @@ class ExtensionFields(BaseModel):
 
     label: str | None = Field(default=None, max_length=300)
     status: ExtensionStatus | None = None
-    extension_group_id: int | None = Field(default=None, ge=0)
+    extension_group_id: Count | None = None
     caller_id_name: str | None = Field(default=None, max_length=200)
-    dial_rule_id: int | None = Field(default=None, ge=0)
-    dial_rule_limit: int | None = Field(default=None, ge=0)
+    dial_rule_id: Count | None = None
+    dial_rule_limit: Count | None = None
     message_did: str | None = Field(default=None, max_length=50)
     extra_params: str | None = Field(default=None, max_length=10_000)
     ani_rfc3325: bool | None = None

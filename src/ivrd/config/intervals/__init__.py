@@ -1,0 +1,1 @@
+"""Time intervals: named sets of conditions a rule's ``interval`` refers to."""
