@@ -9,9 +9,10 @@ from sqlalchemy import delete
 
 from ivrd.db.models import Sound
 
-from .conftest import Tenant
+from .conftest import Server, Tenant, make_tenant
 from .ivr_fixtures import (
     enable_speech,
+    ivr_url,
     make_context,
     make_interval,
     make_ivr,
@@ -252,16 +253,28 @@ INVALID: list[tuple[dict[str, Any], str]] = [
 ]
 
 
+@pytest.fixture(scope="module")
+def shared_menu(server: Server) -> dict[str, Any]:
+    """One menu for the refusal table: a refused request changes nothing, so tests may share."""
+    owner = make_tenant(server)
+    ext = make_ivr(owner)
+    ctx = make_context(owner, ext)
+    make_option(owner, ext, ctx, "1")
+    return {"token": owner.token, "ext": ext, "url": rules_url(ext, ctx)}
+
+
 @pytest.mark.parametrize(("body", "message"), INVALID)
 def test_invalid_rules_are_refused_naming_the_field(
-    tenant: Tenant, menu: dict[str, Any], body: dict[str, Any], message: str
+    server: Server, shared_menu: dict[str, Any], body: dict[str, Any], message: str
 ) -> None:
-    version = tenant.http.get(f"/api/ver1.0/extension/{menu['ext']}/ivr").json()["version"]
-    answer = tenant.http.post(f"{menu['url']}/", json=body)
+    http = server.http(shared_menu["token"])
+    settings = ivr_url(shared_menu["ext"])
+    version = http.get(settings).json()["version"]
+    answer = http.post(f"{shared_menu['url']}/", json=body)
     assert answer.status_code == 400, answer.text
     assert answer.json()["message"].startswith(message), answer.json()
-    assert tenant.http.get(menu["url"]).json() == []
-    assert tenant.http.get(f"/api/ver1.0/extension/{menu['ext']}/ivr").json()["version"] == version
+    assert http.get(shared_menu["url"]).json() == []
+    assert http.get(settings).json()["version"] == version
 
 
 def test_wrong_body_shapes_are_400(tenant: Tenant, menu: dict[str, Any]) -> None:

@@ -17,7 +17,6 @@ from ivrd.config.fields import (
     MAX_INT,
     CallerIdAction,
     CallStatus,
-    Count,
     HttpMethod,
     ManyDst,
     OptionKey,
@@ -30,6 +29,7 @@ from ivrd.config.fields import (
     VariableName,
 )
 from ivrd.config.patterns import check_caller_id
+from ivrd.config.types import Count
 
 MAX_VOICE_HELPER_RULES = 100
 MAX_RATE_LIMIT = 9  # the caller rates with one key press

@@ -11,7 +11,9 @@ from typing import Annotated, Literal
 
 from pydantic import AfterValidator, BeforeValidator, Field
 
-MAX_INT = 2_147_483_647  # the largest value of a 32-bit INTEGER column
+from ivrd.config.types import INT32_MAX
+
+MAX_INT = INT32_MAX
 MAX_TRANSFER_NUMBERS = 10
 
 VARIABLE_NAME = re.compile(r"[A-Za-z][A-Za-z0-9_]*")
@@ -93,8 +95,6 @@ def _emails(value: str) -> str:
     return value
 
 
-Count = Annotated[int, Field(ge=0, le=MAX_INT)]
-"""A non-negative number: a duration, a length, a count."""
 RefId = Annotated[int | None, Field(ge=0, le=MAX_INT), AfterValidator(_zero_is_none)]
 """The id of another object; ``0`` (the source's documented default) means none."""
 VariableName = Annotated[str, Field(max_length=100), AfterValidator(_variable_name)]

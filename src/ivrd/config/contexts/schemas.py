@@ -6,7 +6,7 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator
 
-from ivrd.config.fields import Count
+from ivrd.config.types import Count
 
 MAX_DIGIT_LEN = 50  # the longest option key a context can hold
 

@@ -6,7 +6,8 @@ from typing import Annotated, Any
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict
 
-from ivrd.config.fields import Count, Emails, LifetimeAction, RefId, TransferDst
+from ivrd.config.fields import Emails, LifetimeAction, RefId, TransferDst
+from ivrd.config.types import Count
 
 
 def _blank_is_none(value: Any) -> Any:
