@@ -52,16 +52,23 @@ def test_rfc4733_key_presses_are_reported_once_each() -> None:
         for packet in key_press(5, PT_EVENT, seq=100, ts=8000, ssrc=0x1234):
             phone.send(packet, leg.local_address)
         await eventually(lambda: digits == ["5"])
-        for packet in key_press(11, PT_EVENT, seq=110, ts=12000, ssrc=0x1234, starts=0):
+        for packet in key_press(11, PT_EVENT, seq=109, ts=12000, ssrc=0x1234, starts=0):
             phone.send(packet, leg.local_address)  # start packets lost: the end still counts
         await eventually(lambda: digits == ["5", "#"])
-        for packet in key_press(9, PT_EVENT, seq=120, ts=16000, ssrc=0x1234, ends=0):
+        for packet in key_press(9, PT_EVENT, seq=112, ts=16000, ssrc=0x1234, ends=0):
             phone.send(packet, leg.local_address)  # every end packet lost: reported on timeout
         await eventually(lambda: digits == ["5", "#", "9"], timeout=1.0)
         await settle(0.3)
         assert digits == ["5", "#", "9"]
         stats = leg.stats()
         assert (stats.events_received, stats.digits) == (6 + 3 + 3, 3)
+        assert stats.lost == 3  # the three start packets of '#' were never sent
+        report = engine.report()
+        assert (report.legs_open, report.digits, report.packets_lost) == (1, 3, 3)
+        leg.close()
+        report = engine.report()
+        assert (report.legs_open, report.legs_opened, report.digits) == (0, 1, 3)
+        assert report.packets_received == 12
         engine.close()
         phone.close()
 
