@@ -13,6 +13,7 @@ import socket
 from ivrd.runtime.media.leg import Leg
 from ivrd.runtime.media.ports import PortAllocator
 from ivrd.runtime.media.recorder import RecordingSaved
+from ivrd.runtime.media.report import LegTotals, MediaReport
 from ivrd.runtime.media.scheduler import FrameScheduler
 from ivrd.runtime.media.stats import LatenessStats
 from ivrd.settings import Settings
@@ -39,6 +40,7 @@ class MediaEngine:
         self._ports = PortAllocator(self.host, settings.rtp_port_min, settings.rtp_port_max)
         self._scheduler = FrameScheduler(loop)
         self._legs: set[Leg] = set()
+        self._closed = LegTotals()  # counters of legs already closed
 
     @property
     def legs(self) -> int:
@@ -67,6 +69,13 @@ class MediaEngine:
         self._scheduler.add(leg)
         return leg
 
+    def report(self) -> MediaReport:
+        """Totals over every leg opened so far, and the send lateness of the wheel."""
+        totals = self._closed.copy()
+        for leg in self._legs:
+            totals.add(leg.stats())
+        return totals.report(len(self._legs), self.lateness, self.ticks_dropped)
+
     def bridge(self, leg_a: Leg, leg_b: Leg) -> None:
         """B2BUA: relay RTP (and RFC 4733 events) between two legs, both directions."""
         leg_a.bridge(leg_b)
@@ -89,6 +98,7 @@ class MediaEngine:
         return list(await asyncio.gather(*pending))
 
     def _release(self, leg: Leg, sock: socket.socket) -> None:
+        self._closed.add(leg.stats())
         self._legs.discard(leg)
         self._scheduler.remove(leg)
         self._ports.release(sock)

@@ -54,6 +54,7 @@ class LegStats:
     dropped_non_rtp: int
     dropped_foreign: int
     dropped_other_pt: int
+    lost: int  # packets of the peer's stream that never arrived (RFC 3550 §6.4.1)
 
 
 class Leg:
@@ -157,7 +158,7 @@ class Leg:
         return LegStats(
             self.local_port, self.remote, self.packets_sent, self.send_errors,
             received.audio, received.events, received.digits,
-            received.non_rtp, received.foreign, received.other_pt,
+            received.non_rtp, received.foreign, received.other_pt, self._receiver.loss.lost,
         )  # fmt: skip
 
     def close(self) -> None:

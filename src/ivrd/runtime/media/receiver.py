@@ -10,7 +10,7 @@ Each datagram goes through cheap checks in order: RTP version (STUN, keepalives 
 are dropped), the stream's latched source, then the payload type. Audio of the negotiated
 codec goes to ``audio_sink`` (bridge relay and/or recorder), RFC 4733 packets go through the
 leg's :class:`~ivrd.rtp.dtmf.DtmfDetector` and to ``event_sink``; anything else is counted
-and dropped.
+and dropped. Every packet of the peer's stream feeds the loss count (one sequence space).
 """
 
 from __future__ import annotations
@@ -23,6 +23,7 @@ from collections.abc import Callable
 from ivrd.rtp.dtmf import DtmfDetector
 from ivrd.rtp.errors import RtpError
 from ivrd.rtp.packet import RtpPacket
+from ivrd.runtime.media.loss import LossCounter
 from ivrd.runtime.media.stream import RtpStream
 
 __all__ = ["MAX_DATAGRAM", "MAX_PER_WAKEUP", "ReceiveCounters", "Receiver"]
@@ -66,6 +67,7 @@ class Receiver:
         "audio_sink",
         "counters",
         "event_sink",
+        "loss",
     )
 
     def __init__(
@@ -86,6 +88,7 @@ class Receiver:
         self.audio_sink: Sink | None = None
         self.event_sink: Sink | None = None
         self.counters = ReceiveCounters()
+        self.loss = LossCounter()
         self._fd = sock.fileno()
         loop.add_reader(self._fd, self._drain)
 
@@ -120,6 +123,7 @@ class Receiver:
             elif not (source == stream.remote and stream.latched) and not stream.accept(source):
                 counters.foreign += 1
             else:
+                self.loss.add(data[2] << 8 | data[3])
                 self._dispatch(data, data[1] & 0x7F)
 
     def _dispatch(self, data: bytes, payload_type: int) -> None:
