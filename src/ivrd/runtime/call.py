@@ -10,6 +10,7 @@ whole trace is kept in the call history.
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import json
 import logging
 import secrets
@@ -51,7 +52,7 @@ from ivrd.sip.uri import SipUri
 log = logging.getLogger("ivrd.call")
 T = TypeVar("T")
 
-CODEC_PT = {"PCMU": 0, "PCMA": 8}
+QUIET_COMMANDS = (cmd.Trace, cmd.StartTimer, cmd.CancelTimer)  # traces log themselves
 
 
 def naive_utc() -> datetime:
@@ -271,6 +272,9 @@ class InboundCall:
         for command in commands:
             if self.ended and not isinstance(command, cmd.Trace):
                 continue
+            if not isinstance(command, QUIET_COMMANDS):
+                self._log_entry({"kind": getattr(command, "KIND", type(command).__name__),
+                                 **dataclasses.asdict(command)})
             handler = getattr(self, f"_do_{type(command).__name__}", None)
             if handler is None:
                 log.warning("call %s: no runtime support for %s", self.call_id, command)
@@ -278,7 +282,10 @@ class InboundCall:
             handler(command)
 
     def _do_Trace(self, command: cmd.Trace) -> None:
-        entry = {"t": round(time.time(), 3), **command.as_dict()}
+        self._log_entry(command.as_dict())
+
+    def _log_entry(self, fields: dict[str, Any]) -> None:
+        entry = {"t": round(time.time(), 3), **fields}
         if self.summary is not None:
             self.summary.cdr.append(entry)
         log.info("call %s %s", self.call_id, json.dumps(entry, ensure_ascii=False, default=str))
