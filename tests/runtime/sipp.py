@@ -118,7 +118,8 @@ def pause(ms: int) -> str:
 
 def play_dtmf(key: str) -> str:
     pcap = DTMF_PCAP.format(KEY_NAMES.get(key, key))
-    return f'  <nop><action><exec play_pcap_audio="{pcap}"/></action></nop>\n  <pause milliseconds="400"/>\n'
+    play = f'  <nop><action><exec play_pcap_audio="{pcap}"/></action></nop>\n'
+    return play + pause(400)
 
 
 def caller(steps: str, number: str = "79001234567") -> str:
@@ -157,7 +158,8 @@ def callee(answer: int = 200, expect_user: str | None = None, talk_ms: int | Non
 
 
 def _scenario(body: str) -> str:
-    return f'<?xml version="1.0" encoding="ISO-8859-1" ?>\n<scenario name="callee">\n{body}</scenario>\n'
+    head = '<?xml version="1.0" encoding="ISO-8859-1" ?>\n'
+    return f'{head}<scenario name="callee">\n{body}</scenario>\n'
 
 
 def _reply(status: int, sdp: bool) -> str:
