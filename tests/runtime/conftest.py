@@ -14,6 +14,7 @@ import subprocess
 import sys
 import time
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -67,29 +68,22 @@ def _free_tcp_port() -> int:
         return int(sock.getsockname()[1])
 
 
-@pytest.fixture(scope="module")
-def node(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Node]:
-    data_dir = tmp_path_factory.mktemp("node")
+@contextmanager
+def running_node(data_dir: Path, extra_env: dict[str, str] | None = None) -> Iterator[Node]:
+    """``python -m ivrd serve`` with its own ports and data directory, until the block ends."""
     http_port, sip_port, outbound = _free_tcp_port(), free_udp_port(), free_udp_port()
-    rtp_base = 20000 + (os.getpid() % 400) * 20
-    env = {
-        **os.environ,
-        "PYTHONPATH": str(SRC),
-        "IVRD_DATA_DIR": str(data_dir),
-        "IVRD_SIP_LISTEN": f"127.0.0.1:{sip_port}",
-        "IVRD_SIP_OUTBOUND": f"127.0.0.1:{outbound}",
-        "IVRD_RTP_PORT_MIN": str(rtp_base),
-        "IVRD_RTP_PORT_MAX": str(rtp_base + 399),
-    }
+    rtp_base = 20000 + (sip_port % 600) * 20
+    env = {**os.environ, "PYTHONPATH": str(SRC), "IVRD_DATA_DIR": str(data_dir),
+           "IVRD_SIP_LISTEN": f"127.0.0.1:{sip_port}",
+           "IVRD_SIP_OUTBOUND": f"127.0.0.1:{outbound}",
+           "IVRD_RTP_PORT_MIN": str(rtp_base), "IVRD_RTP_PORT_MAX": str(rtp_base + 19),
+           **(extra_env or {})}
     env.pop("IVRD_DATABASE_URL", None)
     log_path = data_dir / "node.log"
     with log_path.open("wb") as log:
-        process = subprocess.Popen(
-            [sys.executable, "-m", "ivrd", "serve", "--port", str(http_port), "--grace", "2"],
-            env=env,
-            stdout=log,
-            stderr=subprocess.STDOUT,
-        )
+        process = subprocess.Popen([sys.executable, "-m", "ivrd", "serve", "--port", str(http_port),
+                                    "--grace", "2"], env=env, stdout=log,
+                                   stderr=subprocess.STDOUT)
     node = Node(process, data_dir, log_path, httpx.Client(timeout=30), sip_port, outbound, 0)
     try:
         app_id = node.wait_for_log(r"Application_ID:\s+(\S+)", STARTUP_S).group(1)
@@ -97,19 +91,25 @@ def node(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Node]:
         node.wait_for_log(r"SIP node listening")
         node.wait_for_log(r"Uvicorn running")
         base = f"http://127.0.0.1:{http_port}"
-        token = httpx.post(
-            f"{base}/oauth/token",
-            data={"grant_type": "client_credentials", "client_id": app_id, "client_secret": secret},
-        ).json()["access_token"]
-        node.http = httpx.Client(
-            base_url=base, headers={"Authorization": f"Bearer {token}"}, timeout=30
-        )
+        token = httpx.post(f"{base}/oauth/token", data={
+            "grant_type": "client_credentials", "client_id": app_id, "client_secret": secret
+        }).json()["access_token"]
+        node.http = httpx.Client(base_url=base, headers={"Authorization": f"Bearer {token}"},
+                                 timeout=30)
         node.client_id = int(node.http.get("/api/ver1.0/user").json()["client_id"])
         yield node
     finally:
-        process.terminate()
+        if process.poll() is None:
+            process.terminate()
         try:
             process.wait(15)
         except subprocess.TimeoutExpired:
             process.kill()
+            process.wait()
         node.http.close()
+
+
+@pytest.fixture(scope="module")
+def node(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Node]:
+    with running_node(tmp_path_factory.mktemp("node")) as running:
+        yield running
