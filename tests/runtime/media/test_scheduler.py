@@ -78,3 +78,26 @@ def test_the_wheel_stops_when_empty_and_counts_only_sent_frames() -> None:
         assert wheel.lateness.count == 0
 
     run(scenario())
+
+
+class Broken:
+    def tick(self, now: float) -> bool:
+        raise RuntimeError("bug")
+
+
+def test_a_failing_stream_is_dropped_and_the_others_keep_their_pace(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    async def scenario() -> None:
+        wheel = FrameScheduler(asyncio.get_running_loop())
+        healthy, broken = Counter(), Broken()
+        wheel.add(broken)
+        wheel.add(healthy)
+        await asyncio.sleep(0.1)
+        assert len(wheel) == 1
+        assert len(healthy.instants) >= 3
+        wheel.close()
+
+    with caplog.at_level("ERROR"):
+        run(scenario())
+    assert "is no longer paced" in caplog.text

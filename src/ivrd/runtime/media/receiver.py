@@ -66,6 +66,7 @@ class Receiver:
         "_stream",
         "audio_sink",
         "counters",
+        "dtmf_deadline",
         "event_sink",
         "loss",
     )
@@ -89,17 +90,22 @@ class Receiver:
         self.event_sink: Sink | None = None
         self.counters = ReceiveCounters()
         self.loss = LossCounter()
+        # when an unterminated key press must be polled for (monotonic seconds), or None;
+        # a plain attribute because the wheel reads it every 20 ms for every leg
+        self.dtmf_deadline: float | None = None
         self._fd = sock.fileno()
         loop.add_reader(self._fd, self._drain)
 
-    @property
-    def dtmf_deadline(self) -> float | None:
-        """When an unterminated key press must be polled for (monotonic seconds), or None."""
-        return self._detector.deadline
+    def set_payload_types(self, codec_pt: int, dtmf_pt: int | None) -> None:
+        """The peer's payload types after (re)negotiation."""
+        self._codec_pt = codec_pt
+        self._dtmf_pt = -1 if dtmf_pt is None else dtmf_pt
 
     def poll(self, now: float) -> None:
         """Report a key press whose end packets were all lost, once its timeout has passed."""
-        for digit in self._detector.poll(now):
+        digits = self._detector.poll(now)
+        self.dtmf_deadline = self._detector.deadline
+        for digit in digits:
             self._report(digit.digit)
 
     def close(self) -> None:
@@ -143,6 +149,7 @@ class Receiver:
         except RtpError:
             self.counters.bad_events += 1
             return
+        self.dtmf_deadline = self._detector.deadline
         if self.event_sink is not None:
             self.event_sink(data)
         for digit in digits:
