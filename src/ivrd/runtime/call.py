@@ -46,6 +46,7 @@ from ivrd.sip.dialog import ByeReceived, Dialog, InfoReceived, ReInviteReceived
 from ivrd.sip.errors import SipError
 from ivrd.sip.message import Request
 from ivrd.sip.offer_answer import AudioSession, IncompatibleOffer, LocalMedia, answer_offer
+from ivrd.sip.sdp import SessionDescription
 from ivrd.sip.uas import UasInvite, precheck
 from ivrd.sip.uri import SipUri
 
@@ -111,33 +112,33 @@ class InboundCall:
         self.target = target
         try:
             offer = self.uas.offer
-            if offer is None:
-                self._reject_with(488, "An SDP offer is required")
-                return
-            _, probe = answer_offer(offer, LocalMedia(self.node.media.host, 9))
-        except IncompatibleOffer as exc:
-            self._reject_with(488, str(exc)[:100])
-            return
         except SipError as exc:
             self._reject_with(400, f"Bad SDP: {exc}"[:100])
+            return
+        if offer is None:
+            self._reject_with(488, "An SDP offer is required")
             return
         self.snapshot = await self._in_thread(self.node.directory.snapshot, target.extension_id)
         if self.ended:
             return
         try:
-            self.leg = self.node.media.open_leg(probe.payload_type, probe.telephone_event_pt)
+            self.leg = self.node.media.open_leg()
         except MediaError as exc:
             log.warning("call %s: no media port: %s", self.call_id, exc)
             self._reject_with(503, "No media port")
             return
         self._accept(offer)
 
-    def _accept(self, offer: object) -> None:
-        assert self.leg is not None and self.target is not None and self.snapshot is not None
+    def _accept(self, offer: SessionDescription) -> None:
+        assert self.leg is not None
         local = LocalMedia(self.node.media.host, self.leg.local_port, session_id=self.call_id[:10])
-        answer, self.audio = answer_offer(offer, local)  # type: ignore[arg-type]
+        try:
+            answer, self.audio = answer_offer(offer, local)
+        except IncompatibleOffer as exc:
+            self._reject_with(488, str(exc)[:100])
+            return
         self._answer_sdp = bytes(answer)
-        self._apply_audio(self.audio)
+        self.leg.apply(self.audio)
         self.leg.on_digit = lambda digit: self._feed(Digit(digit, "rfc4733"))
         response = self.uas.answer(self._answer_sdp)
         self.dialog = self.uas.dialog
@@ -236,14 +237,8 @@ class InboundCall:
                 self.node.sip.respond(self.dialog.respond(request, 488))
                 return
             self._answer_sdp = bytes(answer)
-            self._apply_audio(audio)
+            self.leg.apply(audio)
         self.node.sip.respond(self.dialog.accept_reinvite(request, self._answer_sdp))
-
-    def _apply_audio(self, audio: AudioSession) -> None:
-        assert self.leg is not None
-        if audio.remote_address != "0.0.0.0" and audio.remote_port:
-            self.leg.set_remote((audio.remote_address, audio.remote_port))
-        self.leg.hold(audio.on_hold)
 
     def _info(self, event: InfoReceived) -> None:
         if not is_dtmf_info(event.content_type or ""):
