@@ -84,6 +84,15 @@ def test_voicemail_is_recorded_stored_and_emailed(mail: tuple[Node, Recorded],
     assert len(found) == 1 and found[0][0] == "voicemail"
     with wave.open(str(node.data_dir / "voicemail" / str(found[0][1]))) as wav:
         assert wav.getframerate() == 8000 and wav.getnframes() > 8000  # over a second of voice
+    now = time.strftime("%Y-%m-%d %H:%M:%S", time.gmtime())
+    listed = node.http.get(f"{BASE}/client/@me/voicemail/", params={
+        "start_datetime": "2020-01-01 00:00:00", "end_datetime": now})
+    assert listed.status_code == 400 and "two months" in listed.json()["message"]
+    listed = node.http.get(f"{BASE}/client/@me/voicemail", params={
+        "start_datetime": now[:8] + "01 00:00:00", "end_datetime": now})
+    uuid = listed.json()[-1]["record_uuid"]
+    audio = node.http.get(f"{BASE}/client/@me/voicemail/{uuid}")
+    assert audio.headers["content-type"] == "audio/wav" and len(audio.content) > 16000
     mail_message = recorded.mails[0]
     assert mail_message["To"] == "boss@example.test"
     attachments = [p for p in mail_message.walk() if p.get_content_type() == "audio/wav"]
@@ -99,9 +108,16 @@ def test_rating_is_saved_and_history_written(mail: tuple[Node, Recorded], tmp_pa
     time.sleep(0.5)
     rates = rows(node, f"select rate, max_rate from quality_rates where extension_id={ext}")
     assert rates == [(4, 5)]
-    history = rows(node, "select from_username, hangup_cause, menu_version from call_history "
-                         f"where extension_id={ext}")
-    assert history and history[0][0] == "79001234567"
+    api_rates = node.http.get(f"{BASE}/client/@me/quality_rate/", params={"extension_id": ext})
+    assert [(r["rate"], r["max_rate"]) for r in api_rates.json()] == [(4, 5)]
+    page = node.http.get(f"{BASE}/client/@me/call_history/",
+                         params={"extension_id": ext, "flow": "", "per_page": 0}).json()
+    assert set(page) == {"page", "per_page", "order", "call_history"}
+    item = page["call_history"][0]
+    assert item["from_username"] == "79001234567" and isinstance(item["cdr"], list)
+    assert any(entry["kind"] == "rating" for entry in item["cdr"])
+    one = node.http.get(f"{BASE}/client/@me/call_history/{item['call_uuid']}")
+    assert one.json()["call_uuid"] == item["call_uuid"]
 
 
 def test_start_record_writes_the_callers_audio(mail: tuple[Node, Recorded], tmp_path: Path) -> None:
@@ -114,6 +130,14 @@ def test_start_record_writes_the_callers_audio(mail: tuple[Node, Recorded], tmp_
     found = rows(node, f"select kind, stored_name from recordings where extension_id={ext}")
     assert found and found[0][0] == "record"
     assert (node.data_dir / "recordings" / str(found[0][1])).stat().st_size > 8000
+    records = node.http.get(f"{BASE}/extension/{ext}/record/").json()
+    uuid = records[0]["record_uuid"]
+    url = node.http.get(f"{BASE}/client/@me/record/{uuid}/storage_url/").json()["record_url"]
+    assert node.http.get(url).status_code == 200
+    download = node.http.get(f"{BASE}/client/@me/record/{uuid}/download/")
+    assert 'filename="' in download.headers["content-disposition"]
+    assert node.http.delete(f"{BASE}/client/@me/record/{uuid}").status_code == 200
+    assert node.http.get(f"{BASE}/client/@me/record/{uuid}").status_code == 404
 
 
 def test_sigterm_drains_calls_and_refuses_new_ones(tmp_path_factory: pytest.TempPathFactory,
