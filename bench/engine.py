@@ -19,9 +19,15 @@ from ivrd.engine.menu import CallInfo, Context, IvrSettings, Menu, Rule
 from ivrd.engine.session import CallSession
 from ivrd.engine.simulate import simulate
 
-CALL = CallInfo(call_id="0123456789abcdef0123456789abcdef", caller_id_number="+78121234567",
-                caller_id_name="Ann", called_did="74950000000", called_extension="000*071",
-                called_extension_id=204, called_number="74950000000")
+CALL = CallInfo(
+    call_id="0123456789abcdef0123456789abcdef",
+    caller_id_number="+78121234567",
+    caller_id_name="Ann",
+    called_did="74950000000",
+    called_extension="000*071",
+    called_extension_id=204,
+    called_number="74950000000",
+)
 
 
 def seed_menu() -> Menu:
@@ -34,8 +40,12 @@ def seed_menu() -> Menu:
         "2": (Rule(4, a.Transfer("002")),),
     }
     ctx = Context(1, "main", options, timeout=5000, inter_digit_timeout=2000, digit_len=3)
-    return Menu(IvrSettings(entry_context=1, sleep_time=5000, lifetime=1800), {1: ctx},
-                {51: 4000, 52: 7000}, extensions=frozenset({"002", "050", "101", "200"}))
+    return Menu(
+        IvrSettings(entry_context=1, sleep_time=5000, lifetime=1800),
+        {1: ctx},
+        {51: 4000, 52: 7000},
+        extensions=frozenset({"002", "050", "101", "200"}),
+    )
 
 
 def big_menu(count: int = 50) -> Menu:
@@ -44,20 +54,29 @@ def big_menu(count: int = 50) -> Menu:
     contexts = {}
     for cid in range(1, count + 1):
         options: dict[str, tuple[Rule, ...]] = {
-            "start": (Rule(cid * 100, a.SetVariable("visited", str(cid))),
-                      Rule(cid * 100 + 1, a.PlaySound(60 + cid % 5, "background"))),
+            "start": (
+                Rule(cid * 100, a.SetVariable("visited", str(cid))),
+                Rule(cid * 100 + 1, a.PlaySound(60 + cid % 5, "background")),
+            ),
             "timeout": (Rule(cid * 100 + 2, a.JumpToContext(cid)),),
-            "invalid": (Rule(cid * 100 + 3, a.PlayDigits(str(cid), "iterated")),
-                        Rule(cid * 100 + 4, a.JumpToContext(cid))),
+            "invalid": (
+                Rule(cid * 100 + 3, a.PlayDigits(str(cid), "iterated")),
+                Rule(cid * 100 + 4, a.JumpToContext(cid)),
+            ),
             "0": (Rule(cid * 100 + 5, a.Transfer(f"{cid:03d}")),),
         }
         for digit in range(1, 10):
-            options[str(digit)] = (Rule(cid * 100 + 10 + digit,
-                                        a.JumpToContext((cid + digit - 1) % count + 1)),)
-        contexts[cid] = Context(cid, f"c{cid}", options, timeout=3000, inter_digit_timeout=1500,
-                                digit_len=1)
-    return Menu(IvrSettings(entry_context=1, lifetime=600), contexts,
-                {60 + i: 1500 + 500 * i for i in range(5)})
+            options[str(digit)] = (
+                Rule(cid * 100 + 10 + digit, a.JumpToContext((cid + digit - 1) % count + 1)),
+            )
+        contexts[cid] = Context(
+            cid, f"c{cid}", options, timeout=3000, inter_digit_timeout=1500, digit_len=1
+        )
+    return Menu(
+        IvrSettings(entry_context=1, lifetime=600),
+        contexts,
+        {60 + i: 1500 + 500 * i for i in range(5)},
+    )
 
 
 # press a digit 700 ms into each context's prompt, ten times, then 0 (transfer)
@@ -93,6 +112,7 @@ def session_only(menu: Menu) -> Callable[[], object]:
         s.handle(TimerFired(3), 21.0)
         s.handle(TransferEnded(1, "answered"), 24.0)
         return s.handle(BridgeEnded(1), 84.0)
+
     return run
 
 
@@ -102,10 +122,14 @@ def main() -> None:
     rows = [
         ("seed: no input → 050 (CallSession only)", session_only(seed)),
         ("seed: no input → 050", lambda: simulate(seed, CALL)),
-        ("seed: '1' during hello → mobile", lambda: simulate(
-            seed, CALL, [{"when_playing": 51, "after_ms": 1000, "digits": "1"}])),
-        ("seed: '200' → extension", lambda: simulate(
-            seed, CALL, [{"when_playing": 51, "digits": "200"}])),
+        (
+            "seed: '1' during hello → mobile",
+            lambda: simulate(seed, CALL, [{"when_playing": 51, "after_ms": 1000, "digits": "1"}]),
+        ),
+        (
+            "seed: '200' → extension",
+            lambda: simulate(seed, CALL, [{"when_playing": 51, "digits": "200"}]),
+        ),
         ("50 contexts: 10 menus deep → transfer", lambda: simulate(big, CALL, NAVIGATE)),
         ("50 contexts: no input until lifetime", lambda: simulate(big, CALL)),
     ]

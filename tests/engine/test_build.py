@@ -12,18 +12,45 @@ from ivrd.engine.build import ACTION_TYPES, action_from_fields, rule_from_fields
 
 # The seed's answer to "POST .../options/start/rules/" (every field, unset ones null).
 SEED_RULE: dict[str, Any] = {
-    "transfer_variable": None, "call_status": "any", "play_digits_method": None,
-    "voice_helper_classic_term": True, "caller_id": None, "voice_helper_final_count": None,
-    "match_variable_value": None, "play_digits_variable": None, "call_interactive_method": None,
-    "voice_helper_timeout": None, "id": 1, "record_digits_max": None,
-    "voice_helper_digits_max": None, "match_variable_name": None, "caller_id_action": "any",
-    "context_option": None, "silence_time": None, "set_variable_name": None,
-    "caller_id_number": None, "hangup_cause": "normal", "record_digits_timeout": None,
-    "sound": 52, "sound_type": "foreground", "call_interactive_url": None, "max_rate": 5,
-    "caller_id_name": None, "voice_helper_rules": None, "transfer_timeout": None, "digits": None,
-    "name": None, "record_digits_variable": None, "interval": None, "final": True,
-    "transfer_dst": None, "context": None, "action": "play_sound", "set_variable_value": None,
-    "call_interactive_timeout": None, "record_digits_sound": None,
+    "transfer_variable": None,
+    "call_status": "any",
+    "play_digits_method": None,
+    "voice_helper_classic_term": True,
+    "caller_id": None,
+    "voice_helper_final_count": None,
+    "match_variable_value": None,
+    "play_digits_variable": None,
+    "call_interactive_method": None,
+    "voice_helper_timeout": None,
+    "id": 1,
+    "record_digits_max": None,
+    "voice_helper_digits_max": None,
+    "match_variable_name": None,
+    "caller_id_action": "any",
+    "context_option": None,
+    "silence_time": None,
+    "set_variable_name": None,
+    "caller_id_number": None,
+    "hangup_cause": "normal",
+    "record_digits_timeout": None,
+    "sound": 52,
+    "sound_type": "foreground",
+    "call_interactive_url": None,
+    "max_rate": 5,
+    "caller_id_name": None,
+    "voice_helper_rules": None,
+    "transfer_timeout": None,
+    "digits": None,
+    "name": None,
+    "record_digits_variable": None,
+    "interval": None,
+    "final": True,
+    "transfer_dst": None,
+    "context": None,
+    "action": "play_sound",
+    "set_variable_value": None,
+    "call_interactive_timeout": None,
+    "record_digits_sound": None,
 }
 
 
@@ -33,30 +60,41 @@ def test_seed_rule() -> None:
     assert rule.action == a.PlaySound(52, "foreground")
 
 
-@pytest.mark.parametrize(("changes", "expected"), [
-    ({"action": "transfer", "transfer_dst": "+7987654321"}, a.Transfer("+7987654321")),
-    ({"action": "hangup"}, a.Hangup("normal")),
-    ({"action": "jump_to_context", "context": 3, "context_option": 2},
-     a.JumpToContext(3, "2")),
-    ({"action": "voice_helper", "sound": 5, "voice_helper_rules": [
-        {"to_option": 1, "transcription": "машина|техник"}]},
-     a.VoiceHelper(5, (a.VoiceHelperRule("1", "машина|техник"),))),
-    ({"action": "start_record"}, a.StartRecord()),
-])
+@pytest.mark.parametrize(
+    ("changes", "expected"),
+    [
+        ({"action": "transfer", "transfer_dst": "+7987654321"}, a.Transfer("+7987654321")),
+        ({"action": "hangup"}, a.Hangup("normal")),
+        ({"action": "jump_to_context", "context": 3, "context_option": 2}, a.JumpToContext(3, "2")),
+        (
+            {
+                "action": "voice_helper",
+                "sound": 5,
+                "voice_helper_rules": [{"to_option": 1, "transcription": "машина|техник"}],
+            },
+            a.VoiceHelper(5, (a.VoiceHelperRule("1", "машина|техник"),)),
+        ),
+        ({"action": "start_record"}, a.StartRecord()),
+    ],
+)
 def test_actions(changes: dict[str, Any], expected: a.Action) -> None:
-    assert action_from_fields({**SEED_RULE, "sound": None, "sound_type": None,
-                               **changes}) == expected
+    assert (
+        action_from_fields({**SEED_RULE, "sound": None, "sound_type": None, **changes}) == expected
+    )
 
 
 def test_every_api_action_is_known() -> None:
     assert len(ACTION_TYPES) == 17
 
 
-@pytest.mark.parametrize(("fields", "message"), [
-    ({"action": "dance"}, "unknown action 'dance'"),
-    ({"action": "transfer"}, "action transfer: .*transfer_dst"),
-    ({"action": "play_sound", "sound": 1, "sound_type": "loud"}, "sound_type must be"),
-])
+@pytest.mark.parametrize(
+    ("fields", "message"),
+    [
+        ({"action": "dance"}, "unknown action 'dance'"),
+        ({"action": "transfer"}, "action transfer: .*transfer_dst"),
+        ({"action": "play_sound", "sound": 1, "sound_type": "loud"}, "sound_type must be"),
+    ],
+)
 def test_errors(fields: dict[str, Any], message: str) -> None:
     with pytest.raises(ValueError, match=message):
         action_from_fields(fields)

@@ -17,13 +17,15 @@ from .menus import CALL, DURATIONS, context, rule
 from .timeline import effects, traces
 
 # Working hours 09:00-18:00 Moscow time (UTC+3).
-OFFICE = Interval("Europe/Moscow", (IntervalCondition(start_time=datetime.time(9),
-                                                      end_time=datetime.time(18)),))
+OFFICE = Interval(
+    "Europe/Moscow", (IntervalCondition(start_time=datetime.time(9), end_time=datetime.time(18)),)
+)
 
 
 def run(conditions: Conditions, call: CallInfo = CALL, at: Any = 0.0) -> dict[str, Any]:
-    ctx = context(1, (rule(1, a.Transfer("111"), conditions=conditions),
-                      rule(2, a.Hangup("fallback"))))
+    ctx = context(
+        1, (rule(1, a.Transfer("111"), conditions=conditions), rule(2, a.Hangup("fallback")))
+    )
     menu = Menu(IvrSettings(entry_context=1), {1: ctx}, DURATIONS, intervals={7: OFFICE})
     return simulate(menu, call, at=at)
 
@@ -32,8 +34,9 @@ def utc(hour: int) -> datetime.datetime:
     return datetime.datetime(2026, 3, 10, hour, 30, tzinfo=datetime.UTC)
 
 
-@pytest.mark.parametrize(("at", "runs"), [(utc(6), True), (utc(14), True), (utc(5), False),
-                                          (utc(15), False)])
+@pytest.mark.parametrize(
+    ("at", "runs"), [(utc(6), True), (utc(14), True), (utc(5), False), (utc(15), False)]
+)
 def test_interval_is_checked_in_its_timezone(at: datetime.datetime, runs: bool) -> None:
     result = run(Conditions(interval=7), at=at)
     assert effects(result)[0] == ("0 transfer 111" if runs else "0 hangup fallback")
@@ -53,34 +56,42 @@ def caller(number: str) -> CallInfo:
 SPB = r"^(\+|)7812"
 
 
-@pytest.mark.parametrize(("action", "number", "runs"), [
-    ("matches", "+78121234567", True),
-    ("matches", "78121234567", True),
-    ("matches", "+74951234567", False),
-    ("matches", "", False),
-    ("not_matches", "+74951234567", True),
-    ("not_matches", "+78121234567", False),
-    ("not_matches", "anonymous", False),
-    ("anonymous", "", True),
-    ("anonymous", "Anonymous", True),
-    ("anonymous", "+78121234567", False),
-    ("any", "", True),
-    ("any", "+7", True),
-])
+@pytest.mark.parametrize(
+    ("action", "number", "runs"),
+    [
+        ("matches", "+78121234567", True),
+        ("matches", "78121234567", True),
+        ("matches", "+74951234567", False),
+        ("matches", "", False),
+        ("not_matches", "+74951234567", True),
+        ("not_matches", "+78121234567", False),
+        ("not_matches", "anonymous", False),
+        ("anonymous", "", True),
+        ("anonymous", "Anonymous", True),
+        ("anonymous", "+78121234567", False),
+        ("any", "", True),
+        ("any", "+7", True),
+    ],
+)
 def test_caller_id_conditions(action: str, number: str, runs: bool) -> None:
     matcher = re2.compile(SPB).search if action in ("matches", "not_matches") else None
-    cond = Conditions(caller_id_action=action, caller_id=SPB,  # type: ignore[arg-type]
-                      caller_id_matcher=matcher)
+    cond = Conditions(
+        caller_id_action=action,
+        caller_id=SPB,  # type: ignore[arg-type]
+        caller_id_matcher=matcher,
+    )
     result = run(cond, caller(number))
     assert effects(result)[0] == ("0 transfer 111" if runs else "0 hangup fallback")
 
 
 def test_caller_id_skip_reason_names_pattern() -> None:
-    cond = Conditions(caller_id_action="matches", caller_id=SPB,
-                      caller_id_matcher=re2.compile(SPB).search)
+    cond = Conditions(
+        caller_id_action="matches", caller_id=SPB, caller_id_matcher=re2.compile(SPB).search
+    )
     result = run(cond, caller("+74951234567"))
-    assert traces(result, "skip") == [{"rule": 1, "reason":
-                                       "caller id '+74951234567' does not match '^(\\\\+|)7812'"}]
+    assert traces(result, "skip") == [
+        {"rule": 1, "reason": "caller id '+74951234567' does not match '^(\\\\+|)7812'"}
+    ]
 
 
 def test_preset_variables_can_be_matched() -> None:
@@ -94,12 +105,15 @@ def test_call_status_does_not_hold_before_any_transfer(status: str) -> None:
     assert traces(result, "skip") == [{"rule": 1, "reason": f"call_status is unset, not {status}"}]
 
 
-@pytest.mark.parametrize(("outcome", "matching"), [("busy", "busy"), ("no_answer", "no_answer"),
-                                                   ("failed", "no_answer")])
+@pytest.mark.parametrize(
+    ("outcome", "matching"), [("busy", "busy"), ("no_answer", "no_answer"), ("failed", "no_answer")]
+)
 def test_call_status_after_a_transfer(outcome: str, matching: str) -> None:
-    rules = (rule(1, a.Transfer("100")),
-             rule(2, a.Hangup("busy"), conditions=Conditions(call_status="busy")),
-             rule(3, a.Hangup("no_answer"), conditions=Conditions(call_status="no_answer")))
+    rules = (
+        rule(1, a.Transfer("100")),
+        rule(2, a.Hangup("busy"), conditions=Conditions(call_status="busy")),
+        rule(3, a.Hangup("no_answer"), conditions=Conditions(call_status="no_answer")),
+    )
     menu = Menu(IvrSettings(entry_context=1), {1: context(1, rules)}, DURATIONS)
     result = simulate(menu, CALL, transfers={"100": outcome})
     assert effects(result)[-1].endswith(f"hangup {matching}")

@@ -11,16 +11,32 @@ import sys
 import ivrd.engine
 
 ENGINE = pathlib.Path(ivrd.engine.__file__).parent
-FORBIDDEN = ("asyncio", "socket", "threading", "time", "sqlalchemy", "logging.config",
-             "selectors", "subprocess", "multiprocessing", "urllib.request", "http.client")
+FORBIDDEN = (
+    "asyncio",
+    "socket",
+    "threading",
+    "time",
+    "sqlalchemy",
+    "logging.config",
+    "selectors",
+    "subprocess",
+    "multiprocessing",
+    "urllib.request",
+    "http.client",
+)
 
 
 def test_no_engine_module_imports_io_or_clock_modules() -> None:
     for path in sorted(ENGINE.glob("*.py")):
         tree = ast.parse(path.read_text(encoding="utf-8"))
         for node in ast.walk(tree):
-            names = ([a.name for a in node.names] if isinstance(node, ast.Import)
-                     else [node.module or ""] if isinstance(node, ast.ImportFrom) else [])
+            names = (
+                [a.name for a in node.names]
+                if isinstance(node, ast.Import)
+                else [node.module or ""]
+                if isinstance(node, ast.ImportFrom)
+                else []
+            )
             for name in names:
                 assert not name.startswith(FORBIDDEN), f"{path.name} imports {name}"
 
@@ -28,8 +44,7 @@ def test_no_engine_module_imports_io_or_clock_modules() -> None:
 def test_no_engine_module_reads_the_clock() -> None:
     for path in sorted(ENGINE.glob("*.py")):
         text = path.read_text(encoding="utf-8")
-        for call in ("datetime.now(", ".utcnow(", "date.today(", "time.time(",
-                     "time.monotonic("):
+        for call in ("datetime.now(", ".utcnow(", "date.today(", "time.time(", "time.monotonic("):
             assert call not in text, f"{path.name} calls {call}"
 
 
@@ -42,8 +57,13 @@ def test_importing_the_whole_engine_loads_none_of_them() -> None:
         + "print(json.dumps(sorted(set(sys.modules) - before)))\n"
     )
     src = str(ENGINE.parent.parent)
-    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
-                          check=True, env={"PYTHONPATH": src})
+    done = subprocess.run(
+        [sys.executable, "-c", code],
+        capture_output=True,
+        text=True,
+        check=True,
+        env={"PYTHONPATH": src},
+    )
     loaded = json.loads(done.stdout)
     assert [f"ivrd.engine.{m}" for m in modules if f"ivrd.engine.{m}" not in loaded] == []
     bad = [m for m in loaded if m in FORBIDDEN or m.startswith(tuple(f + "." for f in FORBIDDEN))]

@@ -14,18 +14,24 @@ from .menus import CALL, context, menu_of, rule, seed_menu
 from .timeline import effects, outcome
 
 
-@pytest.mark.parametrize(("item", "message"), [
-    ({"digits": "1", "speech": "x"}, r"script\[0\]: needs exactly one of digits, speech, hangup"),
-    ({}, r"script\[0\]: needs exactly one of"),
-    ({"digits": "1a"}, r"script\[0\]: digits must be a string of 0-9, \* and #"),
-    ({"digits": "1", "after_ms": -1}, r"script\[0\]: after_ms must be a non-negative integer"),
-    ({"digits": "1", "after_ms": 1.5}, r"script\[0\]: after_ms must be a non-negative integer"),
-    ({"digits": "1", "when_playing": "51"}, r"script\[0\]: when_playing must be a sound id"),
-    ({"digits": "1", "press": 1}, r"script\[0\]: unknown keys \['press'\]"),
-    ({"digits": "1", "final": False}, r"script\[0\]: final must be a boolean, and goes with"),
-    ({"speech": 5}, r"script\[0\]: speech must be a string"),
-    (["digits", "1"], r"script\[0\]: must be an object"),
-])
+@pytest.mark.parametrize(
+    ("item", "message"),
+    [
+        (
+            {"digits": "1", "speech": "x"},
+            r"script\[0\]: needs exactly one of digits, speech, hangup",
+        ),
+        ({}, r"script\[0\]: needs exactly one of"),
+        ({"digits": "1a"}, r"script\[0\]: digits must be a string of 0-9, \* and #"),
+        ({"digits": "1", "after_ms": -1}, r"script\[0\]: after_ms must be a non-negative integer"),
+        ({"digits": "1", "after_ms": 1.5}, r"script\[0\]: after_ms must be a non-negative integer"),
+        ({"digits": "1", "when_playing": "51"}, r"script\[0\]: when_playing must be a sound id"),
+        ({"digits": "1", "press": 1}, r"script\[0\]: unknown keys \['press'\]"),
+        ({"digits": "1", "final": False}, r"script\[0\]: final must be a boolean, and goes with"),
+        ({"speech": 5}, r"script\[0\]: speech must be a string"),
+        (["digits", "1"], r"script\[0\]: must be an object"),
+    ],
+)
 def test_script_validation(item: dict[str, Any], message: str) -> None:
     with pytest.raises(ValueError, match=message):
         parse_script([item])
@@ -40,23 +46,35 @@ def test_result_is_json_ready() -> None:
     result = simulate(seed_menu(), CALL, [{"when_playing": 51, "digits": "2"}])
     assert json.loads(json.dumps(result)) == result
     assert set(result) == {"trace", "outcome", "variables"}
-    assert result["variables"] == {"called_did": "74950000000", "caller_id_name": "Ann",
-                                   "caller_id_number": "+78121234567"}
+    assert result["variables"] == {
+        "called_did": "74950000000",
+        "caller_id_name": "Ann",
+        "caller_id_number": "+78121234567",
+    }
 
 
 def test_after_ms_counts_from_the_previous_item() -> None:
-    ctx = context(1, (rule(1, a.PlaySilence(60_000)),),
-                  options={"12": (rule(2, a.Transfer("12")),), "1": (rule(3, a.Hangup()),)})
-    result = simulate(menu_of(ctx), CALL, [{"after_ms": 1000, "digits": "1"},
-                                           {"after_ms": 1000, "digits": "2"}])
+    ctx = context(
+        1,
+        (rule(1, a.PlaySilence(60_000)),),
+        options={"12": (rule(2, a.Transfer("12")),), "1": (rule(3, a.Hangup()),)},
+    )
+    result = simulate(
+        menu_of(ctx), CALL, [{"after_ms": 1000, "digits": "1"}, {"after_ms": 1000, "digits": "2"}]
+    )
     assert effects(result)[:3] == ["0 silence 60000", "1000 stop", "2000 transfer 12"]
 
 
 def test_when_playing_fires_for_a_sound_already_playing() -> None:
-    ctx = context(1, (rule(1, a.PlaySound(61, "background")),),
-                  options={"1": (rule(2, a.Hangup("one")),), "2": (rule(3, a.Hangup("two")),)})
-    script = [{"after_ms": 500, "speech": "noise"}, {"when_playing": 61, "after_ms": 1500,
-                                                     "digits": "2"}]
+    ctx = context(
+        1,
+        (rule(1, a.PlaySound(61, "background")),),
+        options={"1": (rule(2, a.Hangup("one")),), "2": (rule(3, a.Hangup("two")),)},
+    )
+    script = [
+        {"after_ms": 500, "speech": "noise"},
+        {"when_playing": 61, "after_ms": 1500, "digits": "2"},
+    ]
     assert effects(simulate(menu_of(ctx), CALL, script))[-1] == "1500 hangup two"
 
 
@@ -88,9 +106,14 @@ def test_at_sets_the_virtual_clock() -> None:
 def test_live_call_interactive_stops_for_each_request() -> None:
     from ivrd.engine.simulate import Simulation
 
-    ctx = context(1, (rule(1, a.CallInteractive("https://live.example/${caller_id_name}")),
-                      rule(2, a.CallInteractive("https://live.example/second")),
-                      rule(3, a.Hangup("end"))))
+    ctx = context(
+        1,
+        (
+            rule(1, a.CallInteractive("https://live.example/${caller_id_name}")),
+            rule(2, a.CallInteractive("https://live.example/second")),
+            rule(3, a.Hangup("end")),
+        ),
+    )
     sim = Simulation(menu_of(ctx), CALL, call_interactive="live")
     first = sim.run()
     assert first is not None and first.url == "https://live.example/Ann"
@@ -100,8 +123,11 @@ def test_live_call_interactive_stops_for_each_request() -> None:
     sim.fail("connection refused")
     assert sim.run() is None
     result = sim.result()
-    assert effects(result) == ["0 http GET https://live.example/Ann",
-                               "100 http GET https://live.example/second", "200 hangup end"]
+    assert effects(result) == [
+        "0 http GET https://live.example/Ann",
+        "100 http GET https://live.example/second",
+        "200 hangup end",
+    ]
     assert result["variables"]["seen"] == "1"
     with pytest.raises(RuntimeError, match="no live Call Interactive request is pending"):
         sim.answer(200, "")
@@ -117,6 +143,9 @@ def test_verbose_trace_shows_timers() -> None:
     loud = simulate(seed_menu(), CALL, verbose=True)
     timers = [e for e in loud["trace"] if e["kind"] in ("timer", "cancel_timer")]
     assert [(e["t_ms"], e["kind"], e.get("purpose")) for e in timers] == [
-        (0, "timer", "lifetime"), (0, "timer", "sleep_time"), (16000, "timer", "input timeout"),
-        (24000, "cancel_timer", None)]
+        (0, "timer", "lifetime"),
+        (0, "timer", "sleep_time"),
+        (16000, "timer", "input timeout"),
+        (24000, "cancel_timer", None),
+    ]
     assert len(loud["trace"]) == len(quiet["trace"]) + 4

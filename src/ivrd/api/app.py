@@ -16,6 +16,10 @@ from ivrd.config.auth.router import router as oauth_router
 from ivrd.config.dids.router import router as dids_router
 from ivrd.config.extensions.router import router as extensions_router
 from ivrd.config.intervals.router import router as intervals_router
+from ivrd.config.ivr.router import router as ivr_router
+from ivrd.config.results.router import router as results_router
+from ivrd.config.simulate.router import router as simulate_router
+from ivrd.config.sounds.router import router as sounds_router
 from ivrd.config.users.router import router as users_router
 from ivrd.db.session import Database
 from ivrd.settings import Settings
@@ -37,7 +41,16 @@ ERROR_RESPONSES: dict[int | str, dict[str, Any]] = {
         (409, "Conflict: duplicate, or still referred to"),
     )
 }
-RESOURCE_ROUTERS = (users_router, extensions_router, dids_router, intervals_router)
+RESOURCE_ROUTERS = (
+    users_router,
+    extensions_router,
+    dids_router,
+    intervals_router,
+    sounds_router,
+    simulate_router,
+    results_router,
+    ivr_router,
+)
 
 
 def _openapi(app: FastAPI) -> dict[str, object]:

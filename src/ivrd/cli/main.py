@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
 import logging
 from typing import Annotated, Any
@@ -44,28 +45,49 @@ def _fail(exc: IvrdError) -> None:
 def serve(
     host: Annotated[str, typer.Option(help="address to bind")] = "127.0.0.1",
     port: Annotated[int, typer.Option(help="port to bind")] = 8080,
+    sip: Annotated[bool, typer.Option(help="also run the SIP/RTP node")] = True,
+    api: Annotated[bool, typer.Option(hidden=True)] = True,
+    grace: Annotated[float, typer.Option(help="seconds calls may finish on SIGTERM")] = 30.0,
 ) -> None:
-    """Run the API server (migrations are applied first)."""
+    """Run the API server and the SIP node (migrations are applied first)."""
     import uvicorn
 
     from ivrd.api.app import create_app
     from ivrd.cli.bootstrap import create_demo_tenant
+    from ivrd.runtime.serve import run
 
-    logging.basicConfig(
-        level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
-    )
+    _logging()
     settings = load_settings()
     db = _database(settings)
     demo = create_demo_tenant(db, settings.sip_domain)
     if demo is not None:
         typer.echo(demo.banner(f"http://{host}:{port}"))
-    uvicorn.run(
+    config = uvicorn.Config(
         create_app(settings, db),
         host=host,
         port=port,
         log_level="info",
         access_log=True,
         lifespan="on",
+    )
+    asyncio.run(run(settings, db, uvicorn.Server(config) if api else None, sip=sip, grace_s=grace))
+
+
+@app.command("sip")
+def sip_only(
+    grace: Annotated[float, typer.Option(help="seconds calls may finish on SIGTERM")] = 30.0,
+) -> None:
+    """Run only the SIP/RTP node (several nodes may share one database)."""
+    from ivrd.runtime.serve import run
+
+    _logging()
+    settings = load_settings()
+    asyncio.run(run(settings, _database(settings), None, sip=True, grace_s=grace))
+
+
+def _logging() -> None:
+    logging.basicConfig(
+        level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
     )
 
 
@@ -161,6 +183,61 @@ def delete_app(app_id: str) -> None:
         _print_json({"client_id": app_id, "deleted": True})
     except IvrdError as exc:
         _fail(exc)
+
+
+@app.command("call")
+def call(
+    extension: Annotated[str, typer.Argument(help="IVR extension id or short number")],
+    client: Annotated[int, typer.Option(help="client id")],
+    caller: Annotated[str, typer.Option("--from", help="caller number")] = "79001234567",
+    did: Annotated[str, typer.Option(help="the public number called")] = "",
+    at: Annotated[str | None, typer.Option(help="YYYY-MM-DD HH:MM:SS UTC (intervals)")] = None,
+    press: Annotated[str, typer.Option(help='digits, e.g. "1@3s,2" or "1@playing:51"')] = "",
+    hangup_at: Annotated[float | None, typer.Option(help="caller hangs up at this second")] = None,
+    transfer: Annotated[list[str], typer.Option(help="NUMBER=answer|busy|no_answer|failed")] = [],  # noqa: B006
+    as_json: Annotated[bool, typer.Option("--json", help="print the raw simulation")] = False,
+) -> None:
+    """Simulate a call into a stored IVR and print its timeline."""
+    from ivrd.cli.timeline import parse_press, render
+    from ivrd.config.auth.principal import Principal
+    from ivrd.config.simulate.schemas import SimulationRequest
+    from ivrd.config.simulate.service import run_simulation
+
+    try:
+        script = parse_press(press)
+        if hangup_at is not None:
+            spent = sum(item.get("after_ms", 0) for item in script)
+            script.append({"after_ms": max(0, int(hangup_at * 1000) - spent), "hangup": True})
+        outcomes = dict(item.split("=", 1) for item in transfer)
+        request = SimulationRequest.model_validate(
+            {
+                "caller_id_number": caller,
+                "called_did": did,
+                "at": at,
+                "script": script,
+                "transfers": outcomes,
+            }
+        )
+    except ValueError as exc:
+        typer.echo(str(exc), err=True)
+        raise typer.Exit(2) from None
+    principal = Principal(
+        user_id=0, login="cli", client_id=client, admin=True, access="all", application_id=0
+    )
+    db = _database(load_settings())
+    refs = [extension] if extension.startswith("@") else [f"@{extension}", extension]
+    for attempt, ref in enumerate(refs, 1):
+        try:
+            answer = run_simulation(db, principal, ref, request)
+            break
+        except IvrdError as exc:
+            if attempt == len(refs):
+                _fail(exc)
+                return
+    if as_json:
+        _print_json(answer.model_dump())
+    else:
+        render(answer.model_dump())
 
 
 def main() -> None:

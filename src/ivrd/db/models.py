@@ -295,3 +295,64 @@ class Rule(Base):
     voice_helper_digits_max: Mapped[int | None] = mapped_column(Integer, nullable=True)
     voice_helper_final_count: Mapped[int | None] = mapped_column(Integer, nullable=True)
     voice_helper_classic_term: Mapped[bool] = mapped_column(Boolean, default=True)
+
+
+class CallRecord(Base):
+    """One call through a node: the call history item and its decision log (``cdr``)."""
+
+    __tablename__ = "call_history"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    call_uuid: Mapped[str] = mapped_column(String(64), unique=True)
+    client_id: Mapped[int] = mapped_column(ForeignKey("clients.id", ondelete="CASCADE"), index=True)
+    extension_id: Mapped[int | None] = mapped_column(Integer, nullable=True, index=True)
+    extension_name: Mapped[str | None] = mapped_column(String(100), nullable=True)
+    extension_type: Mapped[str | None] = mapped_column(String(16), nullable=True)
+    flow: Mapped[str] = mapped_column(String(8), default="in")
+    init_time: Mapped[datetime] = mapped_column(DateTime, index=True)
+    start_time: Mapped[datetime | None] = mapped_column(DateTime, nullable=True)
+    hangup_time: Mapped[datetime | None] = mapped_column(DateTime, nullable=True)
+    duration: Mapped[int] = mapped_column(Integer, default=0)
+    bridged: Mapped[bool] = mapped_column(Boolean, default=False)
+    bridged_username: Mapped[str | None] = mapped_column(String(100), nullable=True)
+    from_username: Mapped[str | None] = mapped_column(String(100), nullable=True)
+    from_name: Mapped[str | None] = mapped_column(String(200), nullable=True)
+    to_username: Mapped[str | None] = mapped_column(String(100), nullable=True)
+    did_number: Mapped[str | None] = mapped_column(String(50), nullable=True)
+    result: Mapped[str] = mapped_column(String(20), default="answered")
+    hangup_cause: Mapped[str | None] = mapped_column(String(50), nullable=True)
+    hangup_disposition: Mapped[str | None] = mapped_column(String(50), nullable=True)
+    menu_version: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    cdr: Mapped[list[dict[str, Any]]] = mapped_column(JSON, default=list)
+
+
+class QualityRating(Base):
+    __tablename__ = "quality_rates"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    call_uuid: Mapped[str] = mapped_column(String(64), index=True)
+    client_id: Mapped[int] = mapped_column(ForeignKey("clients.id", ondelete="CASCADE"), index=True)
+    extension_id: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    datetime: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    max_rate: Mapped[int] = mapped_column(Integer)
+    rate: Mapped[int] = mapped_column(Integer)
+
+
+class Recording(Base):
+    """Audio recorded by ``start_record`` (kind "record") or a voicemail message."""
+
+    __tablename__ = "recordings"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    record_uuid: Mapped[str] = mapped_column(String(64), unique=True)
+    kind: Mapped[str] = mapped_column(String(16))
+    call_uuid: Mapped[str] = mapped_column(String(64), index=True)
+    client_id: Mapped[int] = mapped_column(ForeignKey("clients.id", ondelete="CASCADE"), index=True)
+    extension_id: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    caller_id_number: Mapped[str | None] = mapped_column(String(100), nullable=True)
+    caller_id_name: Mapped[str | None] = mapped_column(String(200), nullable=True)
+    start_time: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    duration_ms: Mapped[int] = mapped_column(Integer, default=0)
+    stored_name: Mapped[str] = mapped_column(String(100))
+    mailto: Mapped[str | None] = mapped_column(String(1000), nullable=True)
+    emailed: Mapped[bool] = mapped_column(Boolean, default=False)

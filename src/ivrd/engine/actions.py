@@ -77,8 +77,9 @@ class PlaySound:
 
     def __post_init__(self) -> None:
         if self.sound_type not in PLAY_MODES:
-            raise ValueError(f"sound_type must be background or foreground, "
-                             f"got {self.sound_type!r}")
+            raise ValueError(
+                f"sound_type must be background or foreground, got {self.sound_type!r}"
+            )
 
 
 @dataclass(frozen=True, slots=True)
@@ -153,8 +154,9 @@ class CallInteractive:
 
     def __post_init__(self) -> None:
         if self.call_interactive_method not in ("GET", "POST"):
-            raise ValueError(f"call_interactive_method must be GET or POST, "
-                             f"got {self.call_interactive_method!r}")
+            raise ValueError(
+                f"call_interactive_method must be GET or POST, got {self.call_interactive_method!r}"
+            )
         _check_positive("call_interactive_timeout", self.call_interactive_timeout)
 
 
@@ -228,8 +230,21 @@ class StartRecord:
 
 
 Action = (
-    Transfer | SimpleTransfer | TransferFromVariable | Hangup | PlaySound | PlaySilence
-    | JumpToContext | PlayDigits | PlayDigitsFromVariable | RecordDigits | SetVariable
-    | CallInteractive | SetCallerIdNumber | SetCallerIdName | QualityRate | VoiceHelper
+    Transfer
+    | SimpleTransfer
+    | TransferFromVariable
+    | Hangup
+    | PlaySound
+    | PlaySilence
+    | JumpToContext
+    | PlayDigits
+    | PlayDigitsFromVariable
+    | RecordDigits
+    | SetVariable
+    | CallInteractive
+    | SetCallerIdNumber
+    | SetCallerIdName
+    | QualityRate
+    | VoiceHelper
     | StartRecord
 )

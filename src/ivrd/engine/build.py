@@ -17,14 +17,23 @@ from ivrd.engine import actions as a
 from ivrd.engine.menu import Conditions, Rule
 
 ACTION_TYPES: Mapping[str, type[Any]] = {
-    "transfer": a.Transfer, "simple_transfer": a.SimpleTransfer,
-    "transfer_from_variable": a.TransferFromVariable, "hangup": a.Hangup,
-    "play_sound": a.PlaySound, "play_silence": a.PlaySilence,
-    "jump_to_context": a.JumpToContext, "play_digits": a.PlayDigits,
-    "play_digits_from_variable": a.PlayDigitsFromVariable, "record_digits": a.RecordDigits,
-    "set_variable": a.SetVariable, "call_interactive": a.CallInteractive,
-    "set_caller_id_number": a.SetCallerIdNumber, "set_caller_id_name": a.SetCallerIdName,
-    "quality_rate": a.QualityRate, "voice_helper": a.VoiceHelper, "start_record": a.StartRecord,
+    "transfer": a.Transfer,
+    "simple_transfer": a.SimpleTransfer,
+    "transfer_from_variable": a.TransferFromVariable,
+    "hangup": a.Hangup,
+    "play_sound": a.PlaySound,
+    "play_silence": a.PlaySilence,
+    "jump_to_context": a.JumpToContext,
+    "play_digits": a.PlayDigits,
+    "play_digits_from_variable": a.PlayDigitsFromVariable,
+    "record_digits": a.RecordDigits,
+    "set_variable": a.SetVariable,
+    "call_interactive": a.CallInteractive,
+    "set_caller_id_number": a.SetCallerIdNumber,
+    "set_caller_id_name": a.SetCallerIdName,
+    "quality_rate": a.QualityRate,
+    "voice_helper": a.VoiceHelper,
+    "start_record": a.StartRecord,
 }
 
 PatternCompiler = Callable[[str], Callable[[str], object]]
@@ -44,7 +53,8 @@ def action_from_fields(fields: Mapping[str, Any]) -> a.Action:
     if cls is a.VoiceHelper and "voice_helper_rules" in kwargs:
         kwargs["voice_helper_rules"] = tuple(
             a.VoiceHelperRule(str(r["to_option"]), str(r["transcription"]))
-            for r in kwargs["voice_helper_rules"])
+            for r in kwargs["voice_helper_rules"]
+        )
     if cls is a.JumpToContext and "context_option" in kwargs:
         kwargs["context_option"] = str(kwargs["context_option"])
     try:
@@ -54,8 +64,9 @@ def action_from_fields(fields: Mapping[str, Any]) -> a.Action:
     return action
 
 
-def conditions_from_fields(fields: Mapping[str, Any],
-                           compile_pattern: PatternCompiler) -> Conditions:
+def conditions_from_fields(
+    fields: Mapping[str, Any], compile_pattern: PatternCompiler
+) -> Conditions:
     """A rule's conditions; the ``caller_id`` pattern is compiled only when it is used."""
     action: Any = fields.get("caller_id_action") or "any"
     pattern = fields.get("caller_id")
@@ -64,16 +75,24 @@ def conditions_from_fields(fields: Mapping[str, Any],
         if not pattern:
             raise ValueError(f"caller_id_action {action} needs a caller_id pattern")
         matcher = compile_pattern(pattern)
-    return Conditions(interval=fields.get("interval"), caller_id_action=action,
-                      caller_id=pattern, caller_id_matcher=matcher,
-                      match_variable_name=fields.get("match_variable_name"),
-                      match_variable_value=fields.get("match_variable_value"),
-                      call_status=fields.get("call_status") or "any")
+    return Conditions(
+        interval=fields.get("interval"),
+        caller_id_action=action,
+        caller_id=pattern,
+        caller_id_matcher=matcher,
+        match_variable_name=fields.get("match_variable_name"),
+        match_variable_value=fields.get("match_variable_value"),
+        call_status=fields.get("call_status") or "any",
+    )
 
 
 def rule_from_fields(fields: Mapping[str, Any], compile_pattern: PatternCompiler) -> Rule:
     """A whole rule (``id``, ``name``, ``final`` default true, conditions, action)."""
     final = fields.get("final")
-    return Rule(int(fields["id"]), action_from_fields(fields),
-                final=True if final is None else bool(final), name=fields.get("name"),
-                conditions=conditions_from_fields(fields, compile_pattern))
+    return Rule(
+        int(fields["id"]),
+        action_from_fields(fields),
+        final=True if final is None else bool(final),
+        name=fields.get("name"),
+        conditions=conditions_from_fields(fields, compile_pattern),
+    )

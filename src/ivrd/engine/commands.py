@@ -160,8 +160,7 @@ class Transfer:
 
     def __post_init__(self) -> None:
         _check_id("transfer_id", self.transfer_id)
-        if not self.destinations or not all(isinstance(d, str) and d
-                                            for d in self.destinations):
+        if not self.destinations or not all(isinstance(d, str) and d for d in self.destinations):
             raise ValueError(f"destinations must be non-empty strings, got {self.destinations!r}")
         if type(self.timeout_s) is not int or self.timeout_s < 1:
             raise ValueError(f"timeout_s must be a positive int, got {self.timeout_s!r}")
@@ -293,7 +292,21 @@ class Trace:
 
 
 Command = (
-    PlaySound | PlayText | PlaySilence | SayDigits | StopPlayback | StartTimer | CancelTimer
-    | Transfer | CancelTransfer | HttpRequest | StartRecording | RecordVoicemail | SaveRating
-    | StartRecognition | StopRecognition | HangUp | Trace
+    PlaySound
+    | PlayText
+    | PlaySilence
+    | SayDigits
+    | StopPlayback
+    | StartTimer
+    | CancelTimer
+    | Transfer
+    | CancelTransfer
+    | HttpRequest
+    | StartRecording
+    | RecordVoicemail
+    | SaveRating
+    | StartRecognition
+    | StopRecognition
+    | HangUp
+    | Trace
 )

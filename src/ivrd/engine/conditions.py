@@ -14,9 +14,15 @@ from ivrd.engine.menu import Conditions, IntervalLike
 UTC = datetime.UTC
 
 
-def failing_condition(cond: Conditions, *, now: float, caller_id_number: str,
-                      variables: Mapping[str, str], call_status: str | None,
-                      intervals: Mapping[int, IntervalLike]) -> str | None:
+def failing_condition(
+    cond: Conditions,
+    *,
+    now: float,
+    caller_id_number: str,
+    variables: Mapping[str, str],
+    call_status: str | None,
+    intervals: Mapping[int, IntervalLike],
+) -> str | None:
     """The first condition that does not hold, described; None when all hold."""
     if cond.interval is not None:
         reason = _interval(cond.interval, now, intervals)
@@ -29,8 +35,10 @@ def failing_condition(cond: Conditions, *, now: float, caller_id_number: str,
     if cond.match_variable_name is not None:
         value = variables.get(cond.match_variable_name)
         if value != cond.match_variable_value:
-            return (f"variable {cond.match_variable_name} is {value!r}, "
-                    f"not {cond.match_variable_value!r}")
+            return (
+                f"variable {cond.match_variable_name} is {value!r}, "
+                f"not {cond.match_variable_value!r}"
+            )
     if cond.call_status != "any" and call_status != cond.call_status:
         return f"call_status is {call_status or 'unset'}, not {cond.call_status}"
     return None

@@ -167,8 +167,15 @@ class SessionCore:
 
     # prompts -------------------------------------------------------------------------------
 
-    def _play_prompt(self, sound: int | None, from_variable: bool, mode: PlayMode,
-                     then: Then, on_digit: OnDigit | None, out: Out) -> bool:
+    def _play_prompt(
+        self,
+        sound: int | None,
+        from_variable: bool,
+        mode: PlayMode,
+        then: Then,
+        on_digit: OnDigit | None,
+        out: Out,
+    ) -> bool:
         """Start a prompt (the TTS greeting if asked and set, else the sound).
 
         Returns False, emitting nothing, when there is nothing to play.
@@ -214,17 +221,28 @@ class SessionCore:
 
     # transfers and the end -----------------------------------------------------------------
 
-    def _transfer(self, dsts: tuple[str, ...], simple: bool, timeout_s: int | None,
-                  final: bool, out: Out) -> None:
+    def _transfer(
+        self, dsts: tuple[str, ...], simple: bool, timeout_s: int | None, final: bool, out: Out
+    ) -> None:
         self._transfer_id = tid = self._new_id(TRANSFER)
         self._transfer_final = final
         self._transfer_dsts = dsts
-        out.append(Transfer(tid, dsts, simple, timeout_s or DEFAULT_TRANSFER_TIMEOUT_S, final,
-                            self.out_caller_number, self.out_caller_name))
+        out.append(
+            Transfer(
+                tid,
+                dsts,
+                simple,
+                timeout_s or DEFAULT_TRANSFER_TIMEOUT_S,
+                final,
+                self.out_caller_number,
+                self.out_caller_name,
+            )
+        )
         self.state = State.TRANSFERRING
 
-    def _end(self, out: Out, action: str, reason: str, *, cause: str = "normal",
-             hangup: bool = True) -> None:
+    def _end(
+        self, out: Out, action: str, reason: str, *, cause: str = "normal", hangup: bool = True
+    ) -> None:
         """The call is over. The driver drops the session's timers and prompts on hang-up."""
         if self.outcome is None:
             self.outcome = Outcome(action, reason)
@@ -244,8 +262,14 @@ class SessionCore:
         self._steps += 1
         if self._steps <= MAX_ROUTING_STEPS:
             return False
-        self._trace(out, "error", ("reason", f"more than {MAX_ROUTING_STEPS} routing steps "
-                                             "without media or input: loop guard"))
+        self._trace(
+            out,
+            "error",
+            (
+                "reason",
+                f"more than {MAX_ROUTING_STEPS} routing steps without media or input: loop guard",
+            ),
+        )
         self._stop_all(out)
         self._end(out, "error", "loop guard")
         return True

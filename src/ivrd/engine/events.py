@@ -43,8 +43,9 @@ class Digit:
         if self.digit not in DIGITS or len(self.digit) != 1:
             raise ValueError(f"digit must be one of 0-9, *, #, got {self.digit!r}")
         if self.source not in DIGIT_SOURCES:
-            raise ValueError(f"digit source must be one of {sorted(DIGIT_SOURCES)}, "
-                             f"got {self.source!r}")
+            raise ValueError(
+                f"digit source must be one of {sorted(DIGIT_SOURCES)}, got {self.source!r}"
+            )
 
 
 @dataclass(frozen=True, slots=True)
@@ -79,8 +80,9 @@ class TransferEnded:
     def __post_init__(self) -> None:
         _check_id("transfer_id", self.transfer_id)
         if self.status not in TRANSFER_STATUSES:
-            raise ValueError(f"transfer status must be one of {sorted(TRANSFER_STATUSES)}, "
-                             f"got {self.status!r}")
+            raise ValueError(
+                f"transfer status must be one of {sorted(TRANSFER_STATUSES)}, got {self.status!r}"
+            )
 
 
 @dataclass(frozen=True, slots=True)
@@ -147,6 +149,15 @@ class CallerHungUp:
 
 
 Event = (
-    CallEntered | Digit | PromptFinished | TimerFired | TransferEnded | BridgeEnded
-    | HttpAnswered | HttpFailed | SpeechRecognised | RecognitionUnavailable | CallerHungUp
+    CallEntered
+    | Digit
+    | PromptFinished
+    | TimerFired
+    | TransferEnded
+    | BridgeEnded
+    | HttpAnswered
+    | HttpFailed
+    | SpeechRecognised
+    | RecognitionUnavailable
+    | CallerHungUp
 )

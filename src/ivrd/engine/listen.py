@@ -79,8 +79,9 @@ class Listener(Runner):
         if reason is not None:
             self._input_done(reason, now, out)
         else:
-            self._start_timer(inter_digit_ms(self._ctx), "inter-digit timeout",
-                              self._inter_digit_timeout, out)
+            self._start_timer(
+                inter_digit_ms(self._ctx), "inter-digit timeout", self._inter_digit_timeout, out
+            )
 
     def _inter_digit_timeout(self, now: float, out: Out) -> None:
         self._input_done("inter_digit_timeout", now, out)
@@ -92,8 +93,9 @@ class Listener(Runner):
     def _input_done(self, reason: str, now: float, out: Out) -> None:
         digits, ctx = self._buffer, self._ctx
         kind, key = select(digits, ctx, self.menu)
-        self._trace(out, "input", ("digits", digits), ("reason", reason), ("selects", kind),
-                    ("key", key))
+        self._trace(
+            out, "input", ("digits", digits), ("reason", reason), ("selects", kind), ("key", key)
+        )
         if kind == "extension":
             self._dial(key, now, out)
         else:
@@ -111,11 +113,13 @@ class Listener(Runner):
 
     def _act_record_digits(self, act: a.RecordDigits, now: float, out: Out) -> int:
         timeout_s = act.record_digits_timeout or DEFAULT_RECORD_TIMEOUT_S
-        self._begin_record(act.record_digits_variable,
-                           act.record_digits_max or MAX_INPUT_DIGITS, timeout_s * 1000)
+        self._begin_record(
+            act.record_digits_variable, act.record_digits_max or MAX_INPUT_DIGITS, timeout_s * 1000
+        )
         sound = act.record_digits_sound
-        if not self._play_prompt(sound, False, "background", self._record_window,
-                                 self._record_first, out):
+        if not self._play_prompt(
+            sound, False, "background", self._record_window, self._record_first, out
+        ):
             self._record_window(now, out)
         return WAIT
 
@@ -159,16 +163,23 @@ class Listener(Runner):
 
     def _act_quality_rate(self, act: a.QualityRate, now: float, out: Out) -> int:
         self._rate_max = act.max_rate
-        if not self._play_prompt(act.sound, act.play_sound_from_variable, "background",
-                                 self._rate_wait, self._rate_digit, out):
+        if not self._play_prompt(
+            act.sound,
+            act.play_sound_from_variable,
+            "background",
+            self._rate_wait,
+            self._rate_digit,
+            out,
+        ):
             self._rate_wait(now, out)
         return WAIT
 
     def _rate_wait(self, now: float, out: Out) -> None:
         self.state = State.WAITING
         self._sink = self._rate_digit
-        self._start_timer(input_timeout_ms(self._ctx), "quality_rate timeout",
-                          self._rate_timeout, out)
+        self._start_timer(
+            input_timeout_ms(self._ctx), "quality_rate timeout", self._rate_timeout, out
+        )
 
     def _rate_digit(self, digit: str, now: float, out: Out) -> None:
         if not ("1" <= digit <= str(self._rate_max) and digit.isdigit()):
@@ -194,8 +205,14 @@ class Listener(Runner):
         self._finals = 0
         self._recognising = True
         out.append(StartRecognition(act.voice_helper_final_count or 1))
-        if not self._play_prompt(act.sound, act.play_sound_from_variable, "background",
-                                 self._vh_listen, self._vh_digit, out):
+        if not self._play_prompt(
+            act.sound,
+            act.play_sound_from_variable,
+            "background",
+            self._vh_listen,
+            self._vh_digit,
+            out,
+        ):
             self._vh_listen(now, out)
         return WAIT
 

@@ -56,8 +56,9 @@ class IvrSettings:
             if type(value) is not int or value < 0:
                 raise ValueError(f"{name} must be a non-negative int, got {value!r}")
         if self.lifetime_exp_action not in LIFETIME_ACTIONS:
-            raise ValueError(f"lifetime_exp_action must be hangup or transfer, "
-                             f"got {self.lifetime_exp_action!r}")
+            raise ValueError(
+                f"lifetime_exp_action must be hangup or transfer, got {self.lifetime_exp_action!r}"
+            )
 
 
 @dataclass(frozen=True, slots=True)
@@ -78,22 +79,30 @@ class Conditions:
 
     def __post_init__(self) -> None:
         if self.caller_id_action not in CALLER_ID_ACTIONS:
-            raise ValueError(f"caller_id_action must be one of {sorted(CALLER_ID_ACTIONS)}, "
-                             f"got {self.caller_id_action!r}")
+            raise ValueError(
+                f"caller_id_action must be one of {sorted(CALLER_ID_ACTIONS)}, "
+                f"got {self.caller_id_action!r}"
+            )
         if self.caller_id_action in ("matches", "not_matches") and self.caller_id_matcher is None:
-            raise ValueError(f"caller_id_action {self.caller_id_action!r} needs a caller_id "
-                             f"matcher")
+            raise ValueError(
+                f"caller_id_action {self.caller_id_action!r} needs a caller_id matcher"
+            )
         if self.call_status not in CALL_STATUSES:
-            raise ValueError(f"call_status must be one of {sorted(CALL_STATUSES)}, "
-                             f"got {self.call_status!r}")
+            raise ValueError(
+                f"call_status must be one of {sorted(CALL_STATUSES)}, got {self.call_status!r}"
+            )
         if self.match_variable_name is not None and self.match_variable_value is None:
             raise ValueError("match_variable_value is required when match_variable_name is set")
 
     @property
     def unconditional(self) -> bool:
         """True when no condition is set (the common case: checks are skipped)."""
-        return (self.interval is None and self.caller_id_action == "any"
-                and self.match_variable_name is None and self.call_status == "any")
+        return (
+            self.interval is None
+            and self.caller_id_action == "any"
+            and self.match_variable_name is None
+            and self.call_status == "any"
+        )
 
 
 NO_CONDITIONS = Conditions()

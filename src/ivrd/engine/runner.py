@@ -100,9 +100,13 @@ class Runner(SessionCore):
     def _run_rule(self, rule: Rule, now: float, out: Out) -> int:
         if not rule.always:
             reason = failing_condition(
-                rule.conditions, now=now, caller_id_number=self.call.caller_id_number,
-                variables=self.variables, call_status=self.call_status,
-                intervals=self.menu.intervals)
+                rule.conditions,
+                now=now,
+                caller_id_number=self.call.caller_id_number,
+                variables=self.variables,
+                call_status=self.call_status,
+                intervals=self.menu.intervals,
+            )
             if reason is not None:
                 self._trace(out, "skip", ("rule", rule.id), ("reason", reason))
                 return CONTINUE
@@ -130,16 +134,23 @@ class Runner(SessionCore):
         self._stop_all(out)
         self.outcome = Outcome("voicemail", reason)
         self._trace(out, "to_voicemail", ("reason", reason))
-        played = self._play_prompt(settings.vm_greeting, False, "foreground", self._vm_record,
-                                   None, out)
+        played = self._play_prompt(
+            settings.vm_greeting, False, "foreground", self._vm_record, None, out
+        )
         self.state = State.VOICEMAIL
         if not played:
             self._vm_record(now, out)
 
     def _vm_record(self, now: float, out: Out) -> None:
         settings = self.menu.settings
-        out.append(RecordVoicemail(settings.vm_greeting, settings.vm_mailto or "",
-                                   settings.vm_attach_file, VOICEMAIL_MAX_MS))
+        out.append(
+            RecordVoicemail(
+                settings.vm_greeting,
+                settings.vm_mailto or "",
+                settings.vm_attach_file,
+                VOICEMAIL_MAX_MS,
+            )
+        )
         self._start_timer(VOICEMAIL_MAX_MS, "voicemail limit", self._vm_done, out)
 
     def _vm_done(self, now: float, out: Out) -> None:
@@ -162,8 +173,11 @@ class Runner(SessionCore):
     def _act_transfer(self, act: a.Transfer, now: float, out: Out) -> int:
         dsts = split_numbers(var.substitute(act.transfer_dst, self.variables))
         if len(dsts) > MAX_TRANSFER_DESTINATIONS:
-            self._trace(out, "warning", ("reason", f"transfer rings at most "
-                                                   f"{MAX_TRANSFER_DESTINATIONS} numbers"))
+            self._trace(
+                out,
+                "warning",
+                ("reason", f"transfer rings at most {MAX_TRANSFER_DESTINATIONS} numbers"),
+            )
             dsts = dsts[:MAX_TRANSFER_DESTINATIONS]
         return self._start_transfer(dsts, False, act.transfer_timeout, out)
 
@@ -175,8 +189,9 @@ class Runner(SessionCore):
         dsts = split_numbers(self.variables.get(act.transfer_variable, ""))
         return self._start_transfer(dsts, False, act.transfer_timeout, out)
 
-    def _start_transfer(self, dsts: tuple[str, ...], simple: bool, timeout_s: int | None,
-                        out: Out) -> int:
+    def _start_transfer(
+        self, dsts: tuple[str, ...], simple: bool, timeout_s: int | None, out: Out
+    ) -> int:
         if not dsts:
             self._trace(out, "nothing", ("reason", "no number to transfer to"))
             return CONTINUE
@@ -211,8 +226,9 @@ class Runner(SessionCore):
         return self._say(act.digits, act.play_digits_method, out)
 
     def _act_play_digits_var(self, act: a.PlayDigitsFromVariable, now: float, out: Out) -> int:
-        return self._say(self.variables.get(act.play_digits_variable, ""),
-                         act.play_digits_method, out)
+        return self._say(
+            self.variables.get(act.play_digits_variable, ""), act.play_digits_method, out
+        )
 
     def _say(self, digits: str, method: a.PlayDigitsMethod, out: Out) -> int:
         if not digits:
@@ -252,8 +268,9 @@ class Runner(SessionCore):
             return CONTINUE
         timeout_s = act.call_interactive_timeout or DEFAULT_INTERACTIVE_TIMEOUT_S
         self._request_id = rid = self._new_id(REQUEST)
-        out.append(HttpRequest(rid, act.call_interactive_method, url, self._request_params(),
-                               timeout_s))
+        out.append(
+            HttpRequest(rid, act.call_interactive_method, url, self._request_params(), timeout_s)
+        )
         self._start_timer(timeout_s * 1000, "call_interactive timeout", self._http_timeout, out)
         self.state = State.REQUESTING
         return WAIT
@@ -261,9 +278,12 @@ class Runner(SessionCore):
     def _request_params(self) -> tuple[tuple[str, str], ...]:
         call = self.call
         params = [
-            ("EventType", "call_interactive"), ("CallID", call.call_id),
-            ("CallAPIID", call.call_api_id), ("CallerIDNum", call.caller_id_number),
-            ("CallerIDName", call.caller_id_name), ("CalledDID", call.called_did),
+            ("EventType", "call_interactive"),
+            ("CallID", call.call_id),
+            ("CallAPIID", call.call_api_id),
+            ("CallerIDNum", call.caller_id_number),
+            ("CallerIDName", call.caller_id_name),
+            ("CalledDID", call.called_did),
             ("CalledExtension", call.called_extension),
             ("CalledExtensionID", str(call.called_extension_id)),
             ("CalledNumber", call.called_number),
@@ -313,13 +333,21 @@ ACTIONS: dict[type, ActionRunner] = {
 }
 
 ACTION_NAMES: dict[type, str] = {
-    a.Transfer: "transfer", a.SimpleTransfer: "simple_transfer",
-    a.TransferFromVariable: "transfer_from_variable", a.Hangup: "hangup",
-    a.PlaySound: "play_sound", a.PlaySilence: "play_silence",
-    a.JumpToContext: "jump_to_context", a.PlayDigits: "play_digits",
-    a.PlayDigitsFromVariable: "play_digits_from_variable", a.RecordDigits: "record_digits",
-    a.SetVariable: "set_variable", a.CallInteractive: "call_interactive",
-    a.SetCallerIdNumber: "set_caller_id_number", a.SetCallerIdName: "set_caller_id_name",
-    a.QualityRate: "quality_rate", a.VoiceHelper: "voice_helper",
+    a.Transfer: "transfer",
+    a.SimpleTransfer: "simple_transfer",
+    a.TransferFromVariable: "transfer_from_variable",
+    a.Hangup: "hangup",
+    a.PlaySound: "play_sound",
+    a.PlaySilence: "play_silence",
+    a.JumpToContext: "jump_to_context",
+    a.PlayDigits: "play_digits",
+    a.PlayDigitsFromVariable: "play_digits_from_variable",
+    a.RecordDigits: "record_digits",
+    a.SetVariable: "set_variable",
+    a.CallInteractive: "call_interactive",
+    a.SetCallerIdNumber: "set_caller_id_number",
+    a.SetCallerIdName: "set_caller_id_name",
+    a.QualityRate: "quality_rate",
+    a.VoiceHelper: "voice_helper",
     a.StartRecord: "start_record",
 }

@@ -41,8 +41,9 @@ class ScriptItem:
         if playing is not None and type(playing) is not int:
             raise ValueError(f"{where}: when_playing must be a sound id")
         digits = raw.get("digits")
-        if digits is not None and (not isinstance(digits, str)
-                                   or not all(d in "0123456789*#" for d in digits)):
+        if digits is not None and (
+            not isinstance(digits, str) or not all(d in "0123456789*#" for d in digits)
+        ):
             raise ValueError(f"{where}: digits must be a string of 0-9, * and #")
         speech = raw.get("speech")
         if speech is not None and not isinstance(speech, str):

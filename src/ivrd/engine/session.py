@@ -78,8 +78,13 @@ class CallSession(Listener):
 
     def _on_entered(self, event: CallEntered, now: float, out: Out) -> None:
         settings = self.menu.settings
-        self._trace(out, "call", ("caller", self.call.caller_id_number),
-                    ("did", self.call.called_did), ("menu_version", settings.version))
+        self._trace(
+            out,
+            "call",
+            ("caller", self.call.caller_id_number),
+            ("did", self.call.called_did),
+            ("menu_version", settings.version),
+        )
         if settings.lifetime:
             self._lifetime_timer = tid = self._new_id(TIMER)
             out.append(StartTimer(tid, settings.lifetime * 1000, "lifetime"))
@@ -101,10 +106,12 @@ class CallSession(Listener):
             self._trace(out, "digit", ("digit", event.digit), ("source", event.source))
             self._sink(event.digit, now, out)
         else:
-            why = ("foreground prompt" if state is State.PLAYING
-                   else f"not listening ({state.value})")
-            self._trace(out, "digit", ("digit", event.digit), ("source", event.source),
-                        ("discarded", why))
+            why = (
+                "foreground prompt" if state is State.PLAYING else f"not listening ({state.value})"
+            )
+            self._trace(
+                out, "digit", ("digit", event.digit), ("source", event.source), ("discarded", why)
+            )
 
     def _on_prompt(self, event: PromptFinished, now: float, out: Out) -> None:
         if event.play_id != self._play_id:
@@ -242,8 +249,9 @@ class CallSession(Listener):
         if 0 < ident <= self._issued[_ID_KINDS[type(event)]]:
             self._ignore(event, "no longer awaited", out)
         else:
-            raise SessionError(f"{type(event).__name__} names id {ident}, which this session "
-                               f"never issued")
+            raise SessionError(
+                f"{type(event).__name__} names id {ident}, which this session never issued"
+            )
 
     def _unexpected(self, event: Event, out: Out) -> None:
         if type(event) in RACY and self.state is not State.IDLE:
@@ -256,8 +264,9 @@ class CallSession(Listener):
                 return
             self._stale(event, _id_of(event), out)
             return
-        raise SessionError(f"{type(event).__name__} is not accepted in state "
-                           f"{self.state.value}: {event!r}")
+        raise SessionError(
+            f"{type(event).__name__} is not accepted in state {self.state.value}: {event!r}"
+        )
 
     def _ignore(self, event: Event, why: str, out: Out) -> None:
         self._trace(out, "ignored", ("event", type(event).__name__), ("reason", why))
@@ -266,8 +275,12 @@ class CallSession(Listener):
 _ERROR = State.ERROR
 _DONE = frozenset({State.ENDED, State.ERROR})
 _ID_KINDS: dict[type, int] = {
-    PromptFinished: PLAY, TimerFired: TIMER, TransferEnded: TRANSFER, BridgeEnded: TRANSFER,
-    HttpAnswered: REQUEST, HttpFailed: REQUEST,
+    PromptFinished: PLAY,
+    TimerFired: TIMER,
+    TransferEnded: TRANSFER,
+    BridgeEnded: TRANSFER,
+    HttpAnswered: REQUEST,
+    HttpFailed: REQUEST,
 }
 
 

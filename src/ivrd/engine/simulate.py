@@ -57,9 +57,9 @@ from ivrd.engine.menu import CallInfo, Menu
 from ivrd.engine.script import ScriptItem, parse_script
 from ivrd.engine.session import CallSession
 
-RING_MS = 3000          # an answering destination picks up after this
-REJECT_MS = 500         # busy / failed come back after this
-HTTP_MS = 100           # a canned Call Interactive answer takes this
+RING_MS = 3000  # an answering destination picks up after this
+REJECT_MS = 500  # busy / failed come back after this
+HTTP_MS = 100  # a canned Call Interactive answer takes this
 DEFAULT_TALK_MS = 60_000
 DEFAULT_MAX_MS = 4 * 3600 * 1000
 MAX_EVENTS = 100_000
@@ -67,22 +67,37 @@ TRANSFER_OUTCOMES = frozenset({"answer", "answered", "busy", "no_answer", "faile
 
 JSON = dict[str, Any]
 HttpReply = tuple[int, bytes | str] | None
-Interactive = (Callable[[str, str, tuple[tuple[str, str], ...]], HttpReply]
-               | Mapping[str, Any] | str | None)
+Interactive = (
+    Callable[[str, str, tuple[tuple[str, str], ...]], HttpReply] | Mapping[str, Any] | str | None
+)
 
 
-def simulate(menu: Menu, call: CallInfo, script: Iterable[Mapping[str, Any]] = (), *,
-             at: datetime.datetime | float = 0.0,
-             transfers: Mapping[str, str] | None = None,
-             talk_ms: int = DEFAULT_TALK_MS,
-             call_interactive: Interactive = None,
-             speech_available: bool = True,
-             max_ms: int = DEFAULT_MAX_MS,
-             verbose: bool = False) -> JSON:
+def simulate(
+    menu: Menu,
+    call: CallInfo,
+    script: Iterable[Mapping[str, Any]] = (),
+    *,
+    at: datetime.datetime | float = 0.0,
+    transfers: Mapping[str, str] | None = None,
+    talk_ms: int = DEFAULT_TALK_MS,
+    call_interactive: Interactive = None,
+    speech_available: bool = True,
+    max_ms: int = DEFAULT_MAX_MS,
+    verbose: bool = False,
+) -> JSON:
     """Run the call; ``{"trace": [...], "outcome": {...}, "variables": {...}}``."""
-    sim = Simulation(menu, call, script, at=at, transfers=transfers, talk_ms=talk_ms,
-                     call_interactive=call_interactive, speech_available=speech_available,
-                     max_ms=max_ms, verbose=verbose)
+    sim = Simulation(
+        menu,
+        call,
+        script,
+        at=at,
+        transfers=transfers,
+        talk_ms=talk_ms,
+        call_interactive=call_interactive,
+        speech_available=speech_available,
+        max_ms=max_ms,
+        verbose=verbose,
+    )
     sim.run()
     return sim.result()
 
@@ -96,18 +111,31 @@ class Simulation:
     gives the plain-data result. The answer arrives ``HTTP_MS`` later in virtual time.
     """
 
-    def __init__(self, menu: Menu, call: CallInfo, script: Iterable[Mapping[str, Any]] = (),
-                 *, at: datetime.datetime | float = 0.0,
-                 transfers: Mapping[str, str] | None = None, talk_ms: int = DEFAULT_TALK_MS,
-                 call_interactive: Interactive | str = None, speech_available: bool = True,
-                 max_ms: int = DEFAULT_MAX_MS, verbose: bool = False) -> None:
+    def __init__(
+        self,
+        menu: Menu,
+        call: CallInfo,
+        script: Iterable[Mapping[str, Any]] = (),
+        *,
+        at: datetime.datetime | float = 0.0,
+        transfers: Mapping[str, str] | None = None,
+        talk_ms: int = DEFAULT_TALK_MS,
+        call_interactive: Interactive | str = None,
+        speech_available: bool = True,
+        max_ms: int = DEFAULT_MAX_MS,
+        verbose: bool = False,
+    ) -> None:
         for number, result in (transfers or {}).items():
             if result not in TRANSFER_OUTCOMES:
-                raise ValueError(f"transfers[{number!r}] must be one of "
-                                 f"{sorted(TRANSFER_OUTCOMES)}, got {result!r}")
+                raise ValueError(
+                    f"transfers[{number!r}] must be one of "
+                    f"{sorted(TRANSFER_OUTCOMES)}, got {result!r}"
+                )
         if isinstance(call_interactive, str) and call_interactive != "live":
-            raise ValueError(f"call_interactive must be 'live', a mapping or a callable, "
-                             f"got {call_interactive!r}")
+            raise ValueError(
+                f"call_interactive must be 'live', a mapping or a callable, "
+                f"got {call_interactive!r}"
+            )
         self.session = CallSession(menu, call)
         self.script, self.next_item = parse_script(script), 0
         self.start = at.timestamp() if isinstance(at, datetime.datetime) else float(at)
@@ -121,7 +149,7 @@ class Simulation:
         self.started = False
         self.pending: HttpRequest | None = None
         self.dropped: set[tuple[type, int]] = set()
-        self.playing: dict[int, tuple[int, int]] = {}   # play_id -> (sound_id, started t_ms)
+        self.playing: dict[int, tuple[int, int]] = {}  # play_id -> (sound_id, started t_ms)
         self.log: list[tuple[int, Command]] = []
         self.outcome_ms = 0
         self.waiting: ScriptItem | None = None
@@ -134,8 +162,7 @@ class Simulation:
             self._arm()
             self._apply(session.start(self.start))
         queue, dropped, pop = self.queue, self.dropped, heapq.heappop
-        while (self.pending is None and queue and self.events < MAX_EVENTS
-               and not session.ended):
+        while self.pending is None and queue and self.events < MAX_EVENTS and not session.ended:
             t, _, item = pop(queue)
             if t > self.max_ms:
                 queue.clear()
@@ -288,8 +315,11 @@ class Simulation:
         if reply is None:
             return None
         if isinstance(reply, Mapping):
-            return (int(reply.get("status", 200)), reply.get("body", ""),
-                    int(reply.get("delay_ms", HTTP_MS)))
+            return (
+                int(reply.get("status", 200)),
+                reply.get("body", ""),
+                int(reply.get("delay_ms", HTTP_MS)),
+            )
         status, body = reply
         return int(status), body, HTTP_MS
 
@@ -326,20 +356,34 @@ class Simulation:
         if not session.ended:
             self.now_ms = min(self.now_ms, self.max_ms)
             self._apply(session.handle(CallerHungUp(), self.start + self.now_ms / 1000))
-            outcome = {"action": "simulation_limit",
-                       "reason": "the call did not end within the simulation's limits",
-                       "destinations": [], "t_ms": self.now_ms}
+            outcome = {
+                "action": "simulation_limit",
+                "reason": "the call did not end within the simulation's limits",
+                "destinations": [],
+                "t_ms": self.now_ms,
+            }
         else:
             done = session.outcome
             assert done is not None
-            outcome = {"action": done.action, "reason": done.reason,
-                       "destinations": list(done.destinations), "t_ms": self.outcome_ms}
-        return {"trace": self._trace_entries(), "outcome": outcome,
-                "variables": dict(session.variables)}
+            outcome = {
+                "action": done.action,
+                "reason": done.reason,
+                "destinations": list(done.destinations),
+                "t_ms": self.outcome_ms,
+            }
+        return {
+            "trace": self._trace_entries(),
+            "outcome": outcome,
+            "variables": dict(session.variables),
+        }
 
 
-_KEY_ATTR: dict[type, str] = {PromptFinished: "play_id", TimerFired: "timer_id",
-                              TransferEnded: "transfer_id", BridgeEnded: "transfer_id"}
+_KEY_ATTR: dict[type, str] = {
+    PromptFinished: "play_id",
+    TimerFired: "timer_id",
+    TransferEnded: "transfer_id",
+    BridgeEnded: "transfer_id",
+}
 _QUIET = frozenset({StartTimer, CancelTimer})
 _RENAME = {"sound_id": "sound"}
 _FIELDS: dict[type, tuple[tuple[str, str], ...]] = {
@@ -348,8 +392,15 @@ _FIELDS: dict[type, tuple[tuple[str, str], ...]] = {
 }
 _S = Simulation
 _PERFORM: dict[type, Callable[[Simulation, Any], None]] = {
-    PlaySound: _S._sound, PlayText: _S._prompt, PlaySilence: _S._prompt, SayDigits: _S._prompt,
-    StopPlayback: _S._stop, StartTimer: _S._timer, CancelTimer: _S._cancel_timer,
-    Transfer: _S._ring, CancelTransfer: _S._cancel_transfer, HttpRequest: _S._http,
+    PlaySound: _S._sound,
+    PlayText: _S._prompt,
+    PlaySilence: _S._prompt,
+    SayDigits: _S._prompt,
+    StopPlayback: _S._stop,
+    StartTimer: _S._timer,
+    CancelTimer: _S._cancel_timer,
+    Transfer: _S._ring,
+    CancelTransfer: _S._cancel_transfer,
+    HttpRequest: _S._http,
     StartRecognition: _S._recognise,
 }

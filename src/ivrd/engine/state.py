@@ -32,17 +32,17 @@ from ivrd.engine.events import (
 
 
 class State(enum.Enum):
-    IDLE = "idle"                   # created, not started
-    SLEEPING = "sleeping"           # waiting the IVR's sleep_time before the entry context
-    PLAYING = "playing"             # a rule's (or verb's) prompt is playing
-    WAITING = "waiting"             # waiting for a first digit, speech or a rating
-    COLLECTING = "collecting"       # digits are coming in
-    TRANSFERRING = "transferring"   # a transfer is ringing
-    BRIDGED = "bridged"             # an answered transfer is talking
-    REQUESTING = "requesting"       # a Call Interactive request is out
-    VOICEMAIL = "voicemail"         # greeting or recording a voicemail message
-    ENDED = "ended"                 # the call is over
-    ERROR = "error"                 # the driver broke the contract; nothing more is accepted
+    IDLE = "idle"  # created, not started
+    SLEEPING = "sleeping"  # waiting the IVR's sleep_time before the entry context
+    PLAYING = "playing"  # a rule's (or verb's) prompt is playing
+    WAITING = "waiting"  # waiting for a first digit, speech or a rating
+    COLLECTING = "collecting"  # digits are coming in
+    TRANSFERRING = "transferring"  # a transfer is ringing
+    BRIDGED = "bridged"  # an answered transfer is talking
+    REQUESTING = "requesting"  # a Call Interactive request is out
+    VOICEMAIL = "voicemail"  # greeting or recording a voicemail message
+    ENDED = "ended"  # the call is over
+    ERROR = "error"  # the driver broke the contract; nothing more is accepted
 
     # Members are singletons: identity hashing keeps the per-event table lookup cheap.
     __hash__ = object.__hash__
@@ -50,8 +50,9 @@ class State(enum.Enum):
 
 _S = State
 # Where running rules can leave the session (they may also end the call).
-_RUNS = frozenset({_S.PLAYING, _S.WAITING, _S.COLLECTING, _S.TRANSFERRING, _S.REQUESTING,
-                   _S.VOICEMAIL, _S.ENDED})
+_RUNS = frozenset(
+    {_S.PLAYING, _S.WAITING, _S.COLLECTING, _S.TRANSFERRING, _S.REQUESTING, _S.VOICEMAIL, _S.ENDED}
+)
 _LIFETIME = frozenset({_S.TRANSFERRING, _S.ENDED})  # what the lifetime's expiry does
 
 # The legal moves: (state, event type) -> the states the session may be in afterwards.
@@ -59,10 +60,15 @@ MOVES: Mapping[tuple[State, type[Event]], frozenset[State]] = {
     (_S.IDLE, CallEntered): _RUNS | {_S.SLEEPING},
     (_S.SLEEPING, TimerFired): _RUNS | {_S.SLEEPING},
     (_S.SLEEPING, Digit): frozenset({_S.SLEEPING}),
-    **{(_S.PLAYING, e): _RUNS for e in (PromptFinished, Digit, TimerFired, SpeechRecognised,
-                                         RecognitionUnavailable)},
-    **{(s, e): _RUNS for s in (_S.WAITING, _S.COLLECTING)
-       for e in (Digit, TimerFired, SpeechRecognised, RecognitionUnavailable)},
+    **{
+        (_S.PLAYING, e): _RUNS
+        for e in (PromptFinished, Digit, TimerFired, SpeechRecognised, RecognitionUnavailable)
+    },
+    **{
+        (s, e): _RUNS
+        for s in (_S.WAITING, _S.COLLECTING)
+        for e in (Digit, TimerFired, SpeechRecognised, RecognitionUnavailable)
+    },
     (_S.TRANSFERRING, TransferEnded): _RUNS | {_S.BRIDGED},
     (_S.TRANSFERRING, TimerFired): _LIFETIME,
     (_S.TRANSFERRING, Digit): frozenset({_S.TRANSFERRING}),
@@ -76,8 +82,11 @@ MOVES: Mapping[tuple[State, type[Event]], frozenset[State]] = {
     (_S.VOICEMAIL, PromptFinished): frozenset({_S.VOICEMAIL}),
     (_S.VOICEMAIL, TimerFired): _LIFETIME | {_S.VOICEMAIL},
     (_S.VOICEMAIL, Digit): frozenset({_S.VOICEMAIL}),
-    **{(s, CallerHungUp): frozenset({_S.ENDED}) for s in State
-       if s not in (_S.IDLE, _S.ENDED, _S.ERROR)},
+    **{
+        (s, CallerHungUp): frozenset({_S.ENDED})
+        for s in State
+        if s not in (_S.IDLE, _S.ENDED, _S.ERROR)
+    },
 }
 
 # The event types each state accepts (derived from MOVES).
@@ -86,11 +95,20 @@ ACCEPTS: Mapping[State, frozenset[type[Event]]] = {
 }
 
 # Events that may arrive late without anyone being at fault (see the module docstring).
-RACY: frozenset[type[Event]] = frozenset({
-    Digit, CallerHungUp, TimerFired, PromptFinished, TransferEnded, BridgeEnded,
-    HttpAnswered, HttpFailed, SpeechRecognised, RecognitionUnavailable,
-})
-
+RACY: frozenset[type[Event]] = frozenset(
+    {
+        Digit,
+        CallerHungUp,
+        TimerFired,
+        PromptFinished,
+        TransferEnded,
+        BridgeEnded,
+        HttpAnswered,
+        HttpFailed,
+        SpeechRecognised,
+        RecognitionUnavailable,
+    }
+)
 
 
 class EngineError(Exception):

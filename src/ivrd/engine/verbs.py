@@ -69,8 +69,7 @@ def _play(s: Listener, verb: ia.PlaySound, out: Out) -> int:
         return CONTINUE
     mode: PlayMode = "foreground" if verb.where == "foreground" else "background"
     if mode == "background" and verb.digitvar:
-        s._begin_record(verb.digitvar, s._ctx.digit_len or MAX_INPUT_DIGITS,
-                        inter_digit_ms(s._ctx))
+        s._begin_record(verb.digitvar, s._ctx.digit_len or MAX_INPUT_DIGITS, inter_digit_ms(s._ctx))
         on_digit = s._digitvar_first
     else:
         on_digit = s._interrupt

@@ -1,0 +1,1 @@
+"""Sound files: uploads decoded once into telephony-ready audio kept under the sound dir."""

@@ -1,0 +1,160 @@
+"""The receive side of a leg: drain its socket, keep what is the peer's RTP, find key presses.
+
+The socket is watched with ``loop.add_reader`` and drained with ``recvfrom(2048)`` until
+``BlockingIOError`` — about five times the packet rate of ``create_datagram_endpoint``, which
+allocates a 256 KiB buffer per read (docs/media-plane.md). One wake-up reads at most
+:data:`MAX_PER_WAKEUP` datagrams so a flooded socket cannot starve the pacing wheel; the
+reader fires again on the next loop pass for the rest.
+
+Each datagram goes through cheap checks in order: RTP version (STUN, keepalives and garbage
+are dropped), the stream's latched source, then the payload type. Audio of the negotiated
+codec goes to ``audio_sink`` (bridge relay and/or recorder), RFC 4733 packets go through the
+leg's :class:`~ivrd.rtp.dtmf.DtmfDetector` and to ``event_sink``; anything else is counted
+and dropped. Every packet of the peer's stream feeds the loss count (one sequence space).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import socket
+import time
+from collections.abc import Callable
+
+from ivrd.rtp.dtmf import DtmfDetector
+from ivrd.rtp.errors import RtpError
+from ivrd.rtp.packet import RtpPacket
+from ivrd.runtime.media.loss import LossCounter
+from ivrd.runtime.media.stream import RtpStream
+
+__all__ = ["MAX_DATAGRAM", "MAX_PER_WAKEUP", "ReceiveCounters", "Receiver"]
+
+MAX_DATAGRAM = 2048  # G.711 20 ms packets are 172 bytes; anything bigger is not ours
+MAX_PER_WAKEUP = 256
+RTP_MIN_SIZE = 12  # RFC 3550 §5.1 fixed header
+RTP_VERSION_BITS = 0x80  # RFC 3550 §5.1 V=2 in the top two bits
+
+Sink = Callable[[bytes], None]
+DigitSink = Callable[[str], None]
+
+
+class ReceiveCounters:
+    """What arrived on one leg, for stats and tests."""
+
+    __slots__ = ("audio", "bad_events", "digits", "events", "foreign", "non_rtp", "other_pt")
+
+    def __init__(self) -> None:
+        self.audio = 0  # packets of the negotiated codec
+        self.events = 0  # telephone-event packets
+        self.digits = 0
+        self.non_rtp = 0  # not RTP version 2, or shorter than a header
+        self.foreign = 0  # RTP from an address other than the latched peer
+        self.other_pt = 0  # RTP of a payload type not negotiated (CN, RTCP, ...)
+        self.bad_events = 0  # malformed telephone-event payloads
+
+
+class Receiver:
+    """Reads one leg's socket for as long as it is open."""
+
+    __slots__ = (
+        "_codec_pt",
+        "_detector",
+        "_dtmf_pt",
+        "_fd",
+        "_loop",
+        "_on_digit",
+        "_sock",
+        "_stream",
+        "audio_sink",
+        "counters",
+        "dtmf_deadline",
+        "event_sink",
+        "loss",
+    )
+
+    def __init__(
+        self,
+        loop: asyncio.AbstractEventLoop,
+        sock: socket.socket,
+        stream: RtpStream,
+        dtmf_pt: int | None,
+        on_digit: DigitSink,
+    ) -> None:
+        self._loop = loop
+        self._sock = sock
+        self._stream = stream
+        self._codec_pt = stream.payload_type
+        self._dtmf_pt = -1 if dtmf_pt is None else dtmf_pt
+        self._detector = DtmfDetector()
+        self._on_digit = on_digit
+        self.audio_sink: Sink | None = None
+        self.event_sink: Sink | None = None
+        self.counters = ReceiveCounters()
+        self.loss = LossCounter()
+        # when an unterminated key press must be polled for (monotonic seconds), or None;
+        # a plain attribute because the wheel reads it every 20 ms for every leg
+        self.dtmf_deadline: float | None = None
+        self._fd = sock.fileno()
+        loop.add_reader(self._fd, self._drain)
+
+    def set_payload_types(self, codec_pt: int, dtmf_pt: int | None) -> None:
+        """The peer's payload types after (re)negotiation."""
+        self._codec_pt = codec_pt
+        self._dtmf_pt = -1 if dtmf_pt is None else dtmf_pt
+
+    def poll(self, now: float) -> None:
+        """Report a key press whose end packets were all lost, once its timeout has passed."""
+        digits = self._detector.poll(now)
+        self.dtmf_deadline = self._detector.deadline
+        for digit in digits:
+            self._report(digit.digit)
+
+    def close(self) -> None:
+        if self._fd != -1:
+            self._loop.remove_reader(self._fd)
+            self._fd = -1
+
+    def _drain(self) -> None:
+        recvfrom = self._sock.recvfrom
+        counters = self.counters
+        stream = self._stream
+        for _ in range(MAX_PER_WAKEUP):
+            try:
+                data, source = recvfrom(MAX_DATAGRAM)
+            except BlockingIOError:
+                return
+            except OSError:
+                return  # e.g. ICMP errors surfaced on the socket: nothing to read now
+            if len(data) < RTP_MIN_SIZE or data[0] & 0xC0 != RTP_VERSION_BITS:
+                counters.non_rtp += 1
+            elif not (source == stream.remote and stream.latched) and not stream.accept(source):
+                counters.foreign += 1
+            else:
+                self.loss.add(data[2] << 8 | data[3])
+                self._dispatch(data, data[1] & 0x7F)
+
+    def _dispatch(self, data: bytes, payload_type: int) -> None:
+        if payload_type == self._codec_pt:
+            self.counters.audio += 1
+            if self.audio_sink is not None:
+                self.audio_sink(data)
+        elif payload_type == self._dtmf_pt:
+            self.counters.events += 1
+            self._event(data)
+        else:
+            self.counters.other_pt += 1
+
+    def _event(self, data: bytes) -> None:
+        try:
+            digits = self._detector.feed(RtpPacket.parse(data), time.monotonic())
+        except RtpError:
+            self.counters.bad_events += 1
+            return
+        self.dtmf_deadline = self._detector.deadline
+        if self.event_sink is not None:
+            self.event_sink(data)
+        for digit in digits:
+            self._report(digit.digit)
+
+    def _report(self, digit: str) -> None:
+        self.counters.digits += 1
+        self._on_digit(digit)
