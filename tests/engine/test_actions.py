@@ -306,3 +306,13 @@ def test_voice_helper_skipped_when_speech_disabled_for_the_client() -> None:
     result = run(VOICE, a.Transfer("300"), options=VOICE_OPTIONS, speech_enabled=False)
     assert effects(result)[0] == "0 transfer 300"
     assert traces(result, "nothing") == [{"reason": "speech recognition is disabled"}]
+
+
+def test_voice_helper_final_count_allows_several_attempts() -> None:
+    helper = a.VoiceHelper(
+        61, VOICE.voice_helper_rules, voice_helper_timeout=4000, voice_helper_final_count=2
+    )
+    script = [{"after_ms": 100, "speech": "hmm"}, {"after_ms": 100, "speech": "support"}]
+    result = run(helper, options=VOICE_OPTIONS, script=script)
+    assert effects(result)[-2] == "200 transfer 200"
+    assert [t["selects"] for t in traces(result, "speech")] == [None, "2"]

@@ -200,3 +200,16 @@ def test_unknown_elements_are_traced_and_skipped() -> None:
     result = run((200, xml("<Dance/><Hangup/>")))
     assert {"event": "<Dance>", "reason": "unknown verb"} in traces(result, "ignored")
     assert effects(result)[-1] == "100 hangup normal"
+
+
+def test_pause_is_interruptible_and_setvar_feeds_later_conditions() -> None:
+    from ivrd.engine.menu import Conditions
+
+    answer = xml('<SetVar name="vip">yes</SetVar><Pause length="5"/><Hangup/>')
+    vip = Conditions(match_variable_name="vip", match_variable_value="yes")
+    result = run(
+        (200, answer),
+        options={"9": (rule(9, a.Transfer("900"), conditions=vip),)},
+        script=[{"after_ms": 1000, "digits": "9"}],
+    )
+    assert effects(result)[1:4] == ["100 silence 5000", "1000 stop", "1000 transfer 900"]

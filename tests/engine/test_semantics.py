@@ -257,3 +257,20 @@ def test_caller_hang_up_ends_without_a_hangup_command() -> None:
     result = sim(context(1, (rule(1, BG),)), script=[{"after_ms": 700, "hangup": True}])
     assert effects(result) == ["0 play 61 background"]
     assert outcome(result) == ("caller_hangup", [], 700)
+
+
+def test_lifetime_cuts_voicemail_short() -> None:
+    result = sim(context(1, ()), settings={**VM, "lifetime": 30})
+    assert effects(result) == ["0 play 61 foreground", "2000 voicemail", "30000 hangup normal"]
+    assert outcome(result) == ("voicemail", [], 1)
+
+
+def test_hangup_comes_before_the_end_trace_which_is_last() -> None:
+    result = sim(context(1, (rule(1, a.Hangup("bye")),)))
+    assert [e["kind"] for e in result["trace"]][-2:] == ["hangup", "end"]
+
+
+def test_dialled_extension_is_traced() -> None:
+    ctx = context(1, (rule(1, BG),), allow_any_dial=True)
+    result = sim(ctx, script=[{"after_ms": 100, "digits": "300"}], extensions=frozenset({"300"}))
+    assert traces(result, "dial") == [{"extension": "300"}]
