@@ -84,7 +84,7 @@ NAVIGATE = [{"after_ms": 700, "digits": str(1 + i % 9)} for i in range(10)]
 NAVIGATE.append({"after_ms": 700, "digits": "0"})
 
 
-def rate(run: Callable[[], object], seconds: float, rounds: int = 5) -> float:
+def rate(run: Callable[[], object], seconds: float, rounds: int = 10) -> float:
     """Best calls per CPU-second of this process over ``rounds`` slices of ``seconds``.
 
     CPU time (not wall time) because the machine is shared: another process taking the core
@@ -121,7 +121,7 @@ def session_only(menu: Menu) -> Callable[[], object]:
 
 
 def main() -> None:
-    seconds = float(sys.argv[1]) if len(sys.argv) > 1 else 1.5
+    seconds = float(sys.argv[1]) if len(sys.argv) > 1 else 2.0
     seed, big = seed_menu(), big_menu()
     rows = [
         ("seed: no input → 050 (CallSession only)", session_only(seed)),
