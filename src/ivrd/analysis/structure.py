@@ -130,10 +130,13 @@ def _action_name(rule: Rule) -> str:
 
 
 def _cycle_path(flow: Flow, component: list[Node], edges: list[Edge]) -> tuple[PathPart, ...]:
-    first = component[0]
+    """Where a cycle is reported: its first jump rule, else its first option."""
     inside = set(component)
-    edge = next(e for e in edges if e.src == first and e.dst in inside)
-    return _rule_path(first, flow.rules(first)[edge.index])
+    jumps = [e for e in edges if e.kind == "jump" and e.src in inside and e.dst in inside]
+    if not jumps:
+        return (("context", component[0][0]), ("option", component[0][1]))
+    edge = min(jumps, key=lambda e: (e.src, e.index))
+    return _rule_path(edge.src, flow.rules(edge.src)[edge.index])
 
 
 def _describe(menu: Menu, component: list[Node]) -> str:
