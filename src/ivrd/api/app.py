@@ -13,6 +13,7 @@ from ivrd.api.errors import install_error_handlers
 from ivrd.api.explorer import OPENAPI_PATH, install_explorer
 from ivrd.api.normalize import NormalizeRequests
 from ivrd.config.auth.router import router as oauth_router
+from ivrd.config.checks.router import router as checks_router
 from ivrd.config.dids.router import router as dids_router
 from ivrd.config.extensions.router import router as extensions_router
 from ivrd.config.intervals.router import router as intervals_router
@@ -46,6 +47,7 @@ RESOURCE_ROUTERS = (
     intervals_router,
     sounds_router,
     simulate_router,
+    checks_router,
 )
 
 
