@@ -66,13 +66,12 @@ def load_menu(
         menu = compile_menu(session, extension.id)
         used = {s for s, _, _ in sounds_used(menu) if s in menu.sound_durations_ms}
         missing = _missing_audio(session, used, sound_dir)
-        names = dict(
-            session.execute(
-                select(models.Interval.id, models.Interval.name).where(
-                    models.Interval.client_id == extension.client_id
-                )
-            ).tuples()
+        rows = session.execute(
+            select(models.Interval.id, models.Interval.name).where(
+                models.Interval.client_id == extension.client_id
+            )
         )
+        names: dict[int, str] = {row[0]: row[1] for row in rows}
         own = frozenset({extension.name, extension.short_name})
         name = extension.name
     facts = MenuFacts(
