@@ -1,27 +1,141 @@
-"""Who still refers to a sound or an interval (answers 409 on delete instead of dangling ids)."""
+"""Who refers to what inside voice menus: reference checks on save, referrers on delete.
+
+References inside an IVR are plain integer columns (see ``db/models.py``), so the services
+check them here: on save a reference must exist and belong to the same client or IVR (400),
+and on delete the referrers are listed (409) instead of leaving a rule pointing nowhere.
+Referrer descriptions are predicates ("the entry_context of IVR 204", "the target of rule
+7") that ``conflict_message`` joins into one sentence.
+"""
 
 from __future__ import annotations
 
-from sqlalchemy import or_, select
+from sqlalchemy import ColumnElement, or_, select
 from sqlalchemy.orm import Session
 
-from ivrd.db.models import Ivr, Rule
+from ivrd.db.models import Client, Context, ContextOption, Interval, Ivr, Rule, Sound
+from ivrd.errors import BadRequest
+
+SOUND_ACTIONS = ("play_sound", "quality_rate", "voice_helper")
+
+
+def conflict_message(subject: str, referrers: list[str]) -> str:
+    """``context 3 is the entry_context of IVR 204 and the target of rule 7``."""
+    if len(referrers) == 1:
+        listed = referrers[0]
+    else:
+        listed = ", ".join(referrers[:-1]) + " and " + referrers[-1]
+    return f"{subject} is {listed}"
+
+
+def sound_visible_to(client: Client) -> ColumnElement[bool]:
+    """The client's own sounds and the provider-wide ones (of no client), as the sound
+    resource lists them."""
+    return or_(Sound.client_id == client.id, Sound.client_id.is_(None))
+
+
+def check_sound(session: Session, client: Client, field: str, sound_id: int | None) -> None:
+    if sound_id is None:
+        return
+    found = session.scalar(select(Sound.id).where(Sound.id == sound_id, sound_visible_to(client)))
+    if found is None:
+        raise BadRequest(f"{field}: sound {sound_id} not found")
+
+
+def check_interval(session: Session, client: Client, interval_id: int | None) -> None:
+    if interval_id is None:
+        return
+    found = session.scalar(
+        select(Interval.id).where(Interval.id == interval_id, Interval.client_id == client.id)
+    )
+    if found is None:
+        raise BadRequest(f"interval: interval {interval_id} not found")
+
+
+def check_context(session: Session, ivr: Ivr, field: str, context_id: int) -> None:
+    found = session.scalar(
+        select(Context.id).where(Context.id == context_id, Context.extension_id == ivr.extension_id)
+    )
+    if found is None:
+        raise BadRequest(f"{field}: context {context_id} is not a context of this IVR")
+
+
+def check_option(session: Session, field: str, context_id: int, digits: str) -> None:
+    found = session.scalar(
+        select(ContextOption.id).where(
+            ContextOption.context_id == context_id, ContextOption.digits == digits
+        )
+    )
+    if found is None:
+        raise BadRequest(f"{field}: context {context_id} has no option {digits}")
+
+
+def _rules_in(session: Session, *where: ColumnElement[bool]) -> list[tuple[int, int]]:
+    """(rule id, IVR) of the rules matching ``where``, in id order."""
+    query = select(Rule.rule_id, Rule.extension_id).where(*where).order_by(Rule.pk)
+    return [(rule_id, ivr) for rule_id, ivr in session.execute(query)]
 
 
 def sound_referrers(session: Session, sound_id: int) -> list[str]:
-    rules = session.execute(
-        select(Rule.extension_id, Rule.rule_id).where(
-            or_(Rule.sound == sound_id, Rule.record_digits_sound == sound_id)
-        )
-    )
-    found = [f"rule {rule_id} of IVR {ext}" for ext, rule_id in rules]
-    ivrs = session.scalars(select(Ivr.extension_id).where(Ivr.vm_greeting == sound_id))
-    found += [f"the vm_greeting of IVR {ext}" for ext in ivrs]
+    """Everything that plays the sound; empty when it is free to delete."""
+    found = [
+        f"the sound of rule {rule} in IVR {ivr}"
+        for rule, ivr in _rules_in(session, Rule.sound == sound_id, Rule.action.in_(SOUND_ACTIONS))
+    ]
+    found += [
+        f"the record_digits_sound of rule {rule} in IVR {ivr}"
+        for rule, ivr in _rules_in(session, Rule.record_digits_sound == sound_id)
+    ]
+    greeted = select(Ivr.extension_id).where(Ivr.vm_greeting == sound_id)
+    found += [f"the vm_greeting of IVR {ivr}" for ivr in session.scalars(greeted)]
     return found
 
 
 def interval_referrers(session: Session, interval_id: int) -> list[str]:
-    rules = session.execute(
-        select(Rule.extension_id, Rule.rule_id).where(Rule.interval == interval_id)
+    """Every rule limited to the interval; empty when it is free to delete."""
+    return [
+        f"the interval of rule {rule} in IVR {ivr}"
+        for rule, ivr in _rules_in(session, Rule.interval == interval_id)
+    ]
+
+
+def context_referrers(session: Session, ivr: Ivr, context_id: int) -> list[str]:
+    """The IVR's entry and the jumps from *other* contexts (its own rules go with it)."""
+    found = []
+    if ivr.entry_context == context_id:
+        found.append(f"the entry_context of IVR {ivr.extension_id}")
+    own_options = select(ContextOption.id).where(ContextOption.context_id == context_id)
+    jumps = _rules_in(
+        session,
+        Rule.extension_id == ivr.extension_id,
+        Rule.action == "jump_to_context",
+        Rule.context == context_id,
+        Rule.option_id.not_in(own_options),
     )
-    return [f"rule {rule_id} of IVR {ext}" for ext, rule_id in rules]
+    return found + [f"the target of rule {rule}" for rule, _ in jumps]
+
+
+def option_referrers(session: Session, ivr: Ivr, option: ContextOption) -> list[str]:
+    """Jumps to the option and voice_helper phrases leading to it, outside the option."""
+    jumps = _rules_in(
+        session,
+        Rule.extension_id == ivr.extension_id,
+        Rule.action == "jump_to_context",
+        Rule.context == option.context_id,
+        Rule.context_option == option.digits,
+        Rule.option_id != option.id,
+    )
+    found = [f"the target of rule {rule}" for rule, _ in jumps]
+    helpers = session.execute(
+        select(Rule.rule_id, Rule.voice_helper_rules)
+        .join(ContextOption, ContextOption.id == Rule.option_id)
+        .where(
+            ContextOption.context_id == option.context_id,
+            Rule.action == "voice_helper",
+            Rule.option_id != option.id,
+        )
+        .order_by(Rule.pk)
+    )
+    for rule_id, phrases in helpers:
+        if any(str(p.get("to_option")) == option.digits for p in phrases or []):
+            found.append(f"the to_option of rule {rule_id}")
+    return found
