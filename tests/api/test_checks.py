@@ -1,49 +1,40 @@
-"""``GET .../ivr/check`` and ``.../ivr/graph`` over real HTTP, on menus stored in the database."""
+"""``GET .../ivr/check`` and ``.../ivr/graph`` over real HTTP, on menus built through the API."""
 
 from __future__ import annotations
 
 import shutil
 import xml.etree.ElementTree as ET
-from typing import Any
 
 import pytest
 
-from tests.config.stored import store_menu
+from ivrd.db.models import Sound
 
-from .audio import tone
 from .conftest import Tenant
+from .ivr_fixtures import BASE, ivr_url, make_context, make_ivr, make_option, make_rule, make_sound
 
-BASE = "/api/ver1.0"
 SVG = "{http://www.w3.org/2000/svg}"
 
 
-def ivr(t: Tenant, name: str = "071") -> int:
-    answer = t.http.post(f"{BASE}/client/@me/extension/", json={"name": name, "type": "ivr"})
+def seed_like(t: Tenant) -> tuple[int, int, int]:
+    """The seed's example with mistakes: a foreground greeting left last before input, an
+    option longer than digit_len, a short transfer number that is no extension, and an
+    unused context. Returns the extension, the main context and the greeting's sound."""
+    ext = make_ivr(t)
+    hello = make_sound(t, "hello")
+    main = make_context(t, ext, "Основной контекст", timeout=5000, inter_digit_timeout=2000,
+                        digit_len=4, allow_any_dial=True)
+    make_context(t, ext, "Spare")
+    make_rule(t, ext, main, "start", action="play_sound", sound=hello, sound_type="foreground")
+    make_rule(t, ext, main, "timeout", action="transfer", transfer_dst="050")
+    make_option(t, ext, main, "1")
+    make_rule(t, ext, main, "1", action="transfer", transfer_dst="+7987654321")
+    make_option(t, ext, main, "1234")
+    make_rule(t, ext, main, "1234", action="hangup")
+    answer = t.http.put(f"{ivr_url(ext)}/context/{main}", json={"digit_len": 3})
     assert answer.status_code == 200, answer.text
-    return int(answer.json()["id"])
-
-
-def sound(t: Tenant, title: str = "hello") -> dict[str, Any]:
-    answer = t.http.post(f"{BASE}/client/@me/sound/", data={"title": title},
-                         files={"file": ("hello.wav", tone(0.2))})
+    answer = t.http.put(f"{ivr_url(ext)}/", json={"entry_context": main, "sleep_time": 500})
     assert answer.status_code == 200, answer.text
-    return dict(answer.json())
-
-
-def seed_like(t: Tenant) -> tuple[int, int, dict[str, Any]]:
-    """The seed's example, with a foreground greeting left last and an unused context."""
-    extension = ivr(t)
-    hello = sound(t)
-    main = {"name": "Основной контекст", "timeout": 5000, "inter_digit_timeout": 2000,
-            "digit_len": 3, "allow_any_dial": True, "options": {
-                "start": [{"action": "play_sound", "sound": hello["id"],
-                           "sound_type": "foreground"}],
-                "timeout": [{"action": "transfer", "transfer_dst": "050"}],
-                "1": [{"action": "transfer", "transfer_dst": "+7987654321"}],
-                "1234": [{"action": "hangup"}]}}
-    spare = {"name": "Spare", "options": {"start": [{"action": "hangup"}]}}
-    ids = store_menu(t.server.db, extension, [main, spare], sleep_time=500)
-    return extension, ids[0], hello
+    return ext, main, hello
 
 
 def test_check_reports_findings_with_codes_paths_and_counts(tenant: Tenant) -> None:
@@ -66,26 +57,33 @@ def test_check_reports_findings_with_codes_paths_and_counts(tenant: Tenant) -> N
 
 def test_check_sees_missing_audio_files_and_answers_by_short_name(tenant: Tenant) -> None:
     _, main, hello = seed_like(tenant)
-    audio = tenant.server.data_dir / "sounds" / str(hello["stored_filename"])
-    audio.unlink()
+    with tenant.server.db.read() as session:
+        sound = session.get(Sound, hello)
+        assert sound is not None
+        stored = sound.stored_name
+    (tenant.server.data_dir / "sounds" / stored).unlink()
     body = tenant.http.get(f"{BASE}/extension/@071/ivr/check").json()
     [missing] = [f for f in body["findings"] if f["code"] == "E033-sound-audio-missing"]
     assert missing["path"] == {"context": main, "option": "start", "rule": 1}
 
 
 def test_check_of_a_clean_menu_and_of_others_menus(tenant: Tenant, other_tenant: Tenant) -> None:
-    extension = ivr(tenant)
-    hello = sound(tenant)
-    store_menu(tenant.server.db, extension, [{"name": "Main", "timeout": 4000, "options": {
-        "start": [{"action": "play_sound", "sound": hello["id"], "sound_type": "background"}],
-        "timeout": [{"action": "hangup"}]}}], lifetime=600)
+    extension = make_ivr(tenant)
+    hello = make_sound(tenant, "hello")
+    main = make_context(tenant, extension, "Main", timeout=4000)
+    make_rule(tenant, extension, main, "start", action="play_sound", sound=hello,
+              sound_type="background")
+    make_rule(tenant, extension, main, "timeout", action="hangup")
+    answer = tenant.http.put(f"{ivr_url(extension)}/", json={"entry_context": main,
+                                                            "lifetime": 600})
+    assert answer.status_code == 200, answer.text
     body = tenant.http.get(f"{BASE}/extension/{extension}/ivr/check").json()
     assert body == {"findings": [], "counts": {"error": 0, "warning": 0, "info": 0}}
     assert other_tenant.http.get(f"{BASE}/extension/{extension}/ivr/check").status_code == 404
 
 
 def test_check_of_an_ivr_without_entry_context(tenant: Tenant) -> None:
-    extension = ivr(tenant)
+    extension = make_ivr(tenant)
     body = tenant.http.get(f"{BASE}/extension/{extension}/ivr/check").json()
     assert [f["code"] for f in body["findings"]] == ["E001-no-entry-context"]
 
