@@ -89,7 +89,7 @@ scripts = st.lists(
                            "digits": st.sampled_from(["1", "2", "12", "123", "#", "9"])}),
     max_size=4,
 )
-PROPERTY = settings(max_examples=150, deadline=None,
+PROPERTY = settings(max_examples=100, deadline=None,
                     suppress_health_check=[HealthCheck.too_slow])
 
 
