@@ -123,3 +123,21 @@ def test_graph_refuses_unknown_formats(tenant: Tenant) -> None:
     answer = tenant.http.get(f"{BASE}/extension/{extension}/ivr/graph", params={"format": "png"})
     assert answer.status_code == 400
     assert answer.json()["message"].startswith("format:")
+
+
+def test_check_finds_rules_on_intervals_that_ended(tenant: Tenant) -> None:
+    extension = make_ivr(tenant)
+    main = make_context(tenant, extension, "Main", timeout=4000)
+    answer = tenant.http.post(f"{BASE}/client/@me/interval/", json={
+        "name": "Promo 2020", "timezone": "Europe/Moscow",
+        "conditions": [{"start_datetime": "2020-01-01 00:00:00",
+                        "end_datetime": "2020-02-01 00:00:00"}]})
+    assert answer.status_code == 200, answer.text
+    promo = answer.json()["id"]
+    rule = make_rule(tenant, extension, main, "start", action="hangup", interval=promo)
+    make_rule(tenant, extension, main, "start", action="play_silence", silence_time=1000)
+    tenant.http.put(f"{ivr_url(extension)}/", json={"entry_context": main})
+    body = tenant.http.get(f"{BASE}/extension/{extension}/ivr/check").json()
+    [ended] = [f for f in body["findings"] if f["code"] == "W031-interval-never-active"]
+    assert ended["path"] == {"context": main, "option": "start", "rule": rule["id"]}
+    assert "Promo 2020" in ended["message"] and "ended at 2020-02-01 00:00:00" in ended["message"]
