@@ -116,6 +116,15 @@ def test_jump_cycle_with_no_prompt_spins_and_the_engine_agrees() -> None:
     assert simulate(prompted, CALL)["outcome"]["reason"] != "loop guard"
 
 
+def test_a_spin_is_described_in_the_order_the_call_goes_round() -> None:
+    menu = menu_of(context(1, (rule(1, a.JumpToContext(3)),)),
+                   context(2, (rule(2, a.JumpToContext(1)),)),
+                   context(3, (rule(3, a.JumpToContext(2)),)), lifetime=60)
+    [f] = found(menu, "E006-jump-spin")
+    assert ("'context 1'/start → 'context 3'/start → 'context 2'/start → 'context 1'/start"
+            in f.message)
+
+
 def test_jump_cycle_whose_prompt_is_conditional_may_spin() -> None:
     sometimes = rule(1, BG, conditions=Conditions(interval=5))
     ctx = context(1, (sometimes, rule(2, a.JumpToContext(1))))
@@ -230,6 +239,9 @@ def test_foreground_prompt_last_before_input() -> None:
     assert dict(f.path) == {"context": 1, "option": "start", "rule": 2}
     assert found(menu_of(context(1, (rule(1, FG), rule(2, BG)))),
                  "W017-foreground-before-input") == []
+    sometimes = rule(2, BG, conditions=Conditions(caller_id_action="anonymous"))
+    [f] = found(menu_of(context(1, (rule(1, FG), sometimes))), "W017-foreground-before-input")
+    assert dict(f.path)["rule"] == 1  # the background prompt may be skipped
     assert found(menu_of(context(1, (rule(1, FG), rule(2, a.Hangup())))),
                  "W017-foreground-before-input") == []
 

@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from ivrd.analysis.findings import Finding, finding
-from ivrd.analysis.flow import live_rules, may_take_time, may_wait
+from ivrd.analysis.flow import live_rules, may_take_time, may_wait, surely_takes_time
 from ivrd.engine import actions as a
 from ivrd.engine.digits import (
     DEFAULT_INPUT_TIMEOUT_MS,
@@ -20,7 +20,7 @@ from ivrd.engine.digits import (
     inter_digit_ms,
     max_len,
 )
-from ivrd.engine.menu import Context, Menu
+from ivrd.engine.menu import Context, Menu, Rule
 
 INPUT_CHARACTERS = frozenset("0123456789*")
 MAX_LISTED = 5
@@ -131,11 +131,8 @@ def _foreground(menu: Menu, ctx: Context) -> Iterator[Finding]:
     for key, rules in ctx.options.items():
         if not may_wait(rules):
             continue
-        timed = [r for r in live_rules(rules) if may_take_time(r, menu)]
-        if not timed:
-            continue
-        last = timed[-1]
-        if isinstance(last.action, a.PlaySound) and last.action.sound_type == "foreground":
+        last = _last_prompt(menu, live_rules(rules))
+        if last is not None and isinstance(last.action, a.PlaySound):
             yield finding(
                 "W017-foreground-before-input",
                 f"rule {last.id} plays sound {last.action.sound} in foreground as the last "
@@ -145,3 +142,22 @@ def _foreground(menu: Menu, ctx: Context) -> Iterator[Finding]:
                 ("option", key),
                 ("rule", last.id),
             )
+
+
+def _last_prompt(menu: Menu, live: tuple[Rule, ...]) -> Rule | None:
+    """A foreground prompt that may be the last thing heard before the wait, if any.
+
+    Walking back from the end, rules that may be skipped (conditional) or take no time are
+    passed over; the first rule that surely takes time ends the search.
+    """
+    for rule in reversed(live):
+        act = rule.action
+        if (
+            isinstance(act, a.PlaySound)
+            and act.sound_type == "foreground"
+            and may_take_time(rule, menu)
+        ):
+            return rule
+        if surely_takes_time(rule, menu):
+            return None
+    return None

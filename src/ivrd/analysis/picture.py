@@ -139,9 +139,7 @@ def picture(menu: Menu) -> Picture:
 
 
 def _context_label(ctx: Context) -> str:
-    return (
-        f"{ctx.name}\n#{ctx.id} · timeout {ctx.timeout} ms · digit_len {ctx.digit_len}"
-    )
+    return f"{ctx.name}\n#{ctx.id} · timeout {ctx.timeout} ms · digit_len {ctx.digit_len}"
 
 
 def _lifetime(drawing: _Drawing) -> None:
@@ -181,14 +179,22 @@ def _rule_arrow(drawing: _Drawing, ctx: Context, key: str, rule: Rule) -> Arrow 
         text = label if option == "start" else f"{label} → {option}"
         return Arrow(src, drawing.target(act.context), text, "jump", ctx.id, key, rule.id)
     if isinstance(act, a.Transfer | a.SimpleTransfer | a.TransferFromVariable):
-        return Arrow(src, drawing.transfer(_transfer_label(act)), label + _returns(rule),
-                     "transfer", ctx.id, key, rule.id)
+        return Arrow(
+            src,
+            drawing.transfer(_transfer_label(act)),
+            label + _returns(rule),
+            "transfer",
+            ctx.id,
+            key,
+            rule.id,
+        )
     if isinstance(act, a.Hangup):
         dst = drawing.box(f"h{ctx.id}", "hangup", "hangup")
         return Arrow(src, dst, label, "hangup", ctx.id, key, rule.id)
     if isinstance(act, a.CallInteractive):
-        dst = drawing.box(f"ci{rule.id}", f"Call Interactive\n{act.call_interactive_url}",
-                          "interactive")
+        dst = drawing.box(
+            f"ci{rule.id}", f"Call Interactive\n{act.call_interactive_url}", "interactive"
+        )
         return Arrow(src, dst, label, "interactive", ctx.id, key, rule.id)
     return None
 

@@ -139,8 +139,19 @@ def _cycle_path(flow: Flow, component: list[Node], edges: list[Edge]) -> tuple[P
     return _rule_path(edge.src, flow.rules(edge.src)[edge.index])
 
 
-def _describe(menu: Menu, component: list[Node]) -> str:
-    return " → ".join(label(menu, n) for n in [*component, component[0]])
+def _describe(menu: Menu, component: list[Node], edges: list[Edge]) -> str:
+    """The cycle in the order the call goes round it."""
+    inside = set(component)
+    succ = {
+        e.src: e.dst
+        for e in sorted(edges, key=lambda e: e.index, reverse=True)
+        if e.src in inside and e.dst in inside
+    }
+    order = [component[0]]
+    while succ.get(order[-1]) not in (None, *order):
+        order.append(succ[order[-1]])
+    order += [n for n in component if n not in order]
+    return " → ".join(label(menu, n) for n in [*order, order[0]])
 
 
 def _spins(flow: Flow) -> Generator[Finding, None, set[Node]]:
@@ -150,18 +161,20 @@ def _spins(flow: Flow) -> Generator[Finding, None, set[Node]]:
     covered: set[Node] = set()
     for component in _components(certain):
         covered.update(component)
+        cycle = _describe(flow.menu, component, certain)
         yield finding(
             "E006-jump-spin",
-            f"jump cycle {_describe(flow.menu, component)} has no prompt and no input: it "
+            f"jump cycle {cycle} has no prompt and no input: it "
             f"spins until the engine's loop guard ends the call ({MAX_ROUTING_STEPS} steps)",
             *_cycle_path(flow, component, certain),
         )
     for component in _components(instant):
         if covered.isdisjoint(component):
             covered.update(component)
+            cycle = _describe(flow.menu, component, instant)
             yield finding(
                 "W007-jump-may-spin",
-                f"jump cycle {_describe(flow.menu, component)} has no prompt that surely plays: "
+                f"jump cycle {cycle} has no prompt that surely plays: "
                 "when its conditions let it, it spins until the loop guard ends the call",
                 *_cycle_path(flow, component, instant),
             )
@@ -182,9 +195,10 @@ def _endless(flow: Flow, spinning: set[Node]) -> Iterator[Finding]:
     silent = [e for e in flow.edges if e.silent and e.src in reached]
     for component in _components(silent):
         if not spinning.issuperset(component):
+            cycle = _describe(flow.menu, component, silent)
             yield finding(
                 "W008-endless-loop",
-                f"a caller who presses nothing goes round {_describe(flow.menu, component)} "
+                f"a caller who presses nothing goes round {cycle} "
                 "forever: lifetime is 0, so nothing ends the call; set lifetime, or let the "
                 "loop end in a hangup or transfer",
                 *_cycle_path(flow, component, silent),

@@ -48,9 +48,7 @@ class Drawing:
 
 def _missing_audio(session: Session, sound_ids: Iterable[int], sound_dir: Path) -> set[int]:
     rows = session.execute(
-        select(models.Sound.id, models.Sound.stored_name).where(
-            models.Sound.id.in_(set(sound_ids))
-        )
+        select(models.Sound.id, models.Sound.stored_name).where(models.Sound.id.in_(set(sound_ids)))
     )
     return {sound_id for sound_id, stored in rows if not (sound_dir / stored).is_file()}
 
