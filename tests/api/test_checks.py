@@ -141,3 +141,13 @@ def test_check_finds_rules_on_intervals_that_ended(tenant: Tenant) -> None:
     [ended] = [f for f in body["findings"] if f["code"] == "W031-interval-never-active"]
     assert ended["path"] == {"context": main, "option": "start", "rule": rule["id"]}
     assert "Promo 2020" in ended["message"] and "ended at 2020-02-01 00:00:00" in ended["message"]
+
+
+def test_graph_trace_is_bounded_and_typed(tenant: Tenant) -> None:
+    extension, _, _ = seed_like(tenant)
+    url = f"{BASE}/extension/{extension}/ivr/graph"
+    huge = tenant.http.post(url, json={"format": "dot", "trace": [{}] * 100_001})
+    assert huge.status_code == 400
+    assert huge.json()["message"] == "trace: at most 100000 trace entries"
+    odd = tenant.http.post(url, json={"format": "dot", "trace": {"trace": "nope"}})
+    assert odd.status_code == 200 and 'class="visited"' not in odd.text

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 GraphFormat = Literal["mermaid", "dot", "svg"]
 MAX_TRACE_ENTRIES = 100_000
@@ -34,6 +34,14 @@ class GraphRequest(BaseModel):
         default_factory=list,
         description="the `trace` list of a POST .../ivr/simulate answer, or the whole answer",
     )
+
+    @field_validator("trace")
+    @classmethod
+    def _bounded(cls, value: list[dict[str, Any]] | dict[str, Any]) -> Any:
+        entries = value.get("trace", []) if isinstance(value, dict) else value
+        if isinstance(entries, list) and len(entries) > MAX_TRACE_ENTRIES:
+            raise ValueError(f"at most {MAX_TRACE_ENTRIES} trace entries")
+        return value
 
     def trace_entries(self) -> list[dict[str, Any]]:
         """The trace list, whether the list itself or a whole simulation answer was sent."""
