@@ -129,3 +129,30 @@ def test_svg_of_an_overlay_marks_the_visited_elements() -> None:
     marked = {g.get("id") for g in root.iter(f"{SVG}g") if "visited" in (g.get("class") or "")}
     assert {"entry", "c1"} <= marked
     assert len(marked) == 5
+
+
+def test_parallel_arrows_merge_into_one() -> None:
+    same = {str(d): (rule(d + 10, a.JumpToContext(2)),) for d in range(1, 4)}
+    drawing = picture(menu_of(context(1, (rule(1, BG),), options=same), context(2, (rule(2, BG),))))
+    assert len([w for w in drawing.arrows if w.dst == "c2"]) == 3
+    [merged] = [w for w in drawing.grouped() if w.dst == "c2"]
+    assert merged.label == "1, 2, 3"
+    assert '"c1" -> "c2" [label="1, 2, 3"' in to_dot(drawing)
+
+
+@pytest.mark.skipif(shutil.which("dot") is None, reason="Graphviz is not installed")
+def test_a_large_menu_is_drawn_with_bounded_layout_effort() -> None:
+    from ivrd.analysis.dot import LARGE_GRAPH_ARROWS
+
+    contexts = []
+    for c in range(1, 41):
+        options = {str(d): (rule(c * 100 + d, a.JumpToContext((c + d) % 40 + 1)),)
+                   for d in range(1, 5)}
+        contexts.append(context(c, (rule(c * 100, BG),), options=options))
+    drawing = picture(menu_of(*contexts))
+    assert len(drawing.grouped()) > LARGE_GRAPH_ARROWS
+    text = to_dot(drawing)
+    assert "mclimit=0.1" in text and 'xlabel="1"' in text
+    root = ET.fromstring(render_svg(text))
+    texts = " ".join(t.text or "" for t in root.iter(f"{SVG}text"))
+    assert all(f"context {c}" in texts for c in range(1, 41))

@@ -32,11 +32,11 @@ def to_mermaid(drawing: Picture) -> str:
     """The Mermaid flowchart of ``drawing``."""
     lines = ["flowchart LR"]
     lines += [f"  {_box(b)}" for b in drawing.boxes]
-    for arrow in drawing.arrows:
+    for arrow in drawing.grouped():
         link = "-.->" if arrow.kind in ("default", "wait", "lifetime") else "-->"
         lines.append(f'  {arrow.src} {link}|"{escape(arrow.label)}"| {arrow.dst}')
     visited_boxes = [b.id for b in drawing.boxes if b.visited]
-    visited_arrows = [str(i) for i, w in enumerate(drawing.arrows) if w.visited]
+    visited_arrows = [str(i) for i, w in enumerate(drawing.grouped()) if w.visited]
     if visited_boxes:
         lines.append(f"  classDef visited {VISITED_STYLE},fill:#fff3d6")
         lines.append(f"  class {','.join(visited_boxes)} visited")

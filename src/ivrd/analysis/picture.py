@@ -52,6 +52,17 @@ class Picture:
     boxes: tuple[Box, ...]
     arrows: tuple[Arrow, ...]
 
+    def grouped(self) -> list[Arrow]:
+        """Arrows with the same ends, kind and marking merged into one (labels joined), so
+        nine options jumping to one context draw one arrow labelled ``1, 2, ..., 9``."""
+        groups: dict[tuple[str, str, str, bool], list[Arrow]] = {}
+        for arrow in self.arrows:
+            groups.setdefault((arrow.src, arrow.dst, arrow.kind, arrow.visited), []).append(arrow)
+        return [
+            replace(arrows[0], label=", ".join(dict.fromkeys(w.label for w in arrows)))
+            for arrows in groups.values()
+        ]
+
     def context_box(self, context_id: int) -> Box:
         return next(b for b in self.boxes if b.id == context_id_of(context_id))
 

@@ -11,7 +11,7 @@ import subprocess
 
 from ivrd.errors import IvrdError
 
-DOT_TIMEOUT_S = 10.0
+DOT_TIMEOUT_S = 30.0
 MAX_SVG_BYTES = 20 * 1024 * 1024
 
 
