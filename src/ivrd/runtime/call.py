@@ -10,6 +10,7 @@ whole trace is kept in the call history.
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import json
 import logging
 import secrets
@@ -45,13 +46,14 @@ from ivrd.sip.dialog import ByeReceived, Dialog, InfoReceived, ReInviteReceived
 from ivrd.sip.errors import SipError
 from ivrd.sip.message import Request
 from ivrd.sip.offer_answer import AudioSession, IncompatibleOffer, LocalMedia, answer_offer
+from ivrd.sip.sdp import SessionDescription
 from ivrd.sip.uas import UasInvite, precheck
 from ivrd.sip.uri import SipUri
 
 log = logging.getLogger("ivrd.call")
 T = TypeVar("T")
 
-CODEC_PT = {"PCMU": 0, "PCMA": 8}
+QUIET_COMMANDS = (cmd.Trace, cmd.StartTimer, cmd.CancelTimer)  # traces log themselves
 
 
 def naive_utc() -> datetime:
@@ -110,33 +112,33 @@ class InboundCall:
         self.target = target
         try:
             offer = self.uas.offer
-            if offer is None:
-                self._reject_with(488, "An SDP offer is required")
-                return
-            _, probe = answer_offer(offer, LocalMedia(self.node.media.host, 9))
-        except IncompatibleOffer as exc:
-            self._reject_with(488, str(exc)[:100])
-            return
         except SipError as exc:
             self._reject_with(400, f"Bad SDP: {exc}"[:100])
+            return
+        if offer is None:
+            self._reject_with(488, "An SDP offer is required")
             return
         self.snapshot = await self._in_thread(self.node.directory.snapshot, target.extension_id)
         if self.ended:
             return
         try:
-            self.leg = self.node.media.open_leg(probe.payload_type, probe.telephone_event_pt)
+            self.leg = self.node.media.open_leg()
         except MediaError as exc:
             log.warning("call %s: no media port: %s", self.call_id, exc)
             self._reject_with(503, "No media port")
             return
         self._accept(offer)
 
-    def _accept(self, offer: object) -> None:
-        assert self.leg is not None and self.target is not None and self.snapshot is not None
+    def _accept(self, offer: SessionDescription) -> None:
+        assert self.leg is not None
         local = LocalMedia(self.node.media.host, self.leg.local_port, session_id=self.call_id[:10])
-        answer, self.audio = answer_offer(offer, local)  # type: ignore[arg-type]
+        try:
+            answer, self.audio = answer_offer(offer, local)
+        except IncompatibleOffer as exc:
+            self._reject_with(488, str(exc)[:100])
+            return
         self._answer_sdp = bytes(answer)
-        self._apply_audio(self.audio)
+        self.leg.apply(self.audio)
         self.leg.on_digit = lambda digit: self._feed(Digit(digit, "rfc4733"))
         response = self.uas.answer(self._answer_sdp)
         self.dialog = self.uas.dialog
@@ -235,14 +237,8 @@ class InboundCall:
                 self.node.sip.respond(self.dialog.respond(request, 488))
                 return
             self._answer_sdp = bytes(answer)
-            self._apply_audio(audio)
+            self.leg.apply(audio)
         self.node.sip.respond(self.dialog.accept_reinvite(request, self._answer_sdp))
-
-    def _apply_audio(self, audio: AudioSession) -> None:
-        assert self.leg is not None
-        if audio.remote_address != "0.0.0.0" and audio.remote_port:
-            self.leg.set_remote((audio.remote_address, audio.remote_port))
-        self.leg.hold(audio.on_hold)
 
     def _info(self, event: InfoReceived) -> None:
         if not is_dtmf_info(event.content_type or ""):
@@ -271,6 +267,9 @@ class InboundCall:
         for command in commands:
             if self.ended and not isinstance(command, cmd.Trace):
                 continue
+            if not isinstance(command, QUIET_COMMANDS):
+                self._log_entry({"kind": getattr(command, "KIND", type(command).__name__),
+                                 **dataclasses.asdict(command)})
             handler = getattr(self, f"_do_{type(command).__name__}", None)
             if handler is None:
                 log.warning("call %s: no runtime support for %s", self.call_id, command)
@@ -278,7 +277,10 @@ class InboundCall:
             handler(command)
 
     def _do_Trace(self, command: cmd.Trace) -> None:
-        entry = {"t": round(time.time(), 3), **command.as_dict()}
+        self._log_entry(command.as_dict())
+
+    def _log_entry(self, fields: dict[str, Any]) -> None:
+        entry = {"t": round(time.time(), 3), **fields}
         if self.summary is not None:
             self.summary.cdr.append(entry)
         log.info("call %s %s", self.call_id, json.dumps(entry, ensure_ascii=False, default=str))
