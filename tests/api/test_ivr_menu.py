@@ -235,3 +235,20 @@ def test_option_digits_as_a_number_and_the_seeds_broken_json(tenant: Tenant) -> 
         headers={"Content-Type": "application/json"},
     )
     assert broken.status_code == 400 and broken.json()["message"].startswith("Malformed JSON")
+
+
+def test_settings_references_belong_to_the_client_and_ivr(
+    tenant: Tenant, other_tenant: Tenant
+) -> None:
+    ext, sibling = make_ivr(tenant, "071"), make_ivr(tenant, "072")
+    sibling_ctx = make_context(tenant, sibling)
+    theirs = make_sound(other_tenant, "their greeting")
+    wrong_context = tenant.http.put(ivr_url(ext), json={"entry_context": sibling_ctx})
+    assert wrong_context.status_code == 400
+    assert wrong_context.json() == {
+        "message": f"entry_context: context {sibling_ctx} is not a context of this IVR"
+    }
+    wrong_sound = tenant.http.put(ivr_url(ext), json={"vm_greeting": theirs})
+    assert wrong_sound.json() == {"message": f"vm_greeting: sound {theirs} not found"}
+    own = make_sound(tenant, "greeting")
+    assert tenant.http.put(ivr_url(ext), json={"vm_greeting": own}).json()["vm_greeting"] == own
