@@ -23,11 +23,17 @@ def counter_tags(prefix: str) -> Callable[[], str]:
     return lambda: f"{prefix}{next(numbers)}"
 
 
+TransactionUser = Callable[[Action, float], list[Action]]
+
+
 @dataclass
 class Peer:
+    """One endpoint; `tu`, when set, reacts to each event with more actions (an automatic TU)."""
+
     address: Address
     layer: TransactionLayer
     events: list[tuple[float, Action]] = field(default_factory=list)
+    tu: TransactionUser | None = None
 
     def tu_events(self) -> list[tuple[float, Action]]:
         return [(t, a) for t, a in self.events if not isinstance(a, SendMessage)]
@@ -62,6 +68,8 @@ class Network:
             peer.events.append((self.now, action))
             if isinstance(action, SendMessage):
                 self._deliver(peer, action)
+            elif peer.tu is not None:
+                self.run(peer, peer.tu(action, self.now))
 
     def _deliver(self, sender: Peer, action: SendMessage) -> None:
         destination = action.address

@@ -264,6 +264,12 @@ def test_uac_authenticates_to_a_proxy() -> None:
     assert verify(credentials, "INVITE", "s3cret")
     with pytest.raises(LocalProtocolError, match="first 401/407 only"):
         call.uac.authenticate(response, "ivrd", "s3cret")
+    retried = UasInvite(retry, EP_B, counter_tags("c"))
+    answered = call.uac.receive_response(retried.answer(b""))
+    assert isinstance(answered, Answered)  # §13.2.2.4: the ACK repeats the credentials
+    assert answered.ack.headers.get("Proxy-Authorization") == retry.headers.get(
+        "Proxy-Authorization"
+    )
 
 
 def test_uas_local_errors_and_options_out_of_dialog() -> None:

@@ -197,6 +197,8 @@ MALFORMED = [
     (_with("Call-ID: cid\n", "Call-ID: cid\nCall-ID: other\n"), "multiple Call-ID headers"),
     (crlf("SIP/2.0 20 OK\n\n"), "invalid status code '20'"),
     (crlf("SIP/2.0 OK\n\n"), "invalid status line 'SIP/2.0 OK'"),
+    (b"SIP/2.0 200 O\rK\r\n\r\n", "bare CR or LF in the start line"),
+    (_with("Call-ID: cid\n", "Call-ID: cid\nX: a\rb\n"), "bare CR or LF in header X"),
 ]  # fmt: skip
 
 

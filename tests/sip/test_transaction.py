@@ -278,3 +278,9 @@ def test_local_protocol_errors() -> None:
     layer.respond(make_response(request("INVITE"), 486, to_tag="x"), 0.0)
     with pytest.raises(LocalProtocolError, match="cannot send final in state Completed"):
         layer.respond(make_response(request("INVITE"), 500, to_tag="x"), 0.0)
+
+
+def test_badbranch_bare_magic_cookie_is_treated_as_rfc2543() -> None:
+    """RFC 4475 §3.3.? 'badbranch': a branch of only the magic cookie identifies nothing."""
+    key = server_key(request("OPTIONS", branch="z9hG4bK"))
+    assert key.branch.startswith("rfc2543|call-1|fa|1|")

@@ -17,6 +17,7 @@ from ivrd.config.dids.router import router as dids_router
 from ivrd.config.extensions.router import router as extensions_router
 from ivrd.config.intervals.router import router as intervals_router
 from ivrd.config.ivr.router import router as ivr_router
+from ivrd.config.results.router import router as results_router
 from ivrd.config.simulate.router import router as simulate_router
 from ivrd.config.sounds.router import router as sounds_router
 from ivrd.config.users.router import router as users_router
@@ -47,6 +48,7 @@ RESOURCE_ROUTERS = (
     intervals_router,
     sounds_router,
     simulate_router,
+    results_router,
     ivr_router,
 )
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
 import logging
 from typing import Annotated, Any
@@ -44,28 +45,49 @@ def _fail(exc: IvrdError) -> None:
 def serve(
     host: Annotated[str, typer.Option(help="address to bind")] = "127.0.0.1",
     port: Annotated[int, typer.Option(help="port to bind")] = 8080,
+    sip: Annotated[bool, typer.Option(help="also run the SIP/RTP node")] = True,
+    api: Annotated[bool, typer.Option(hidden=True)] = True,
+    grace: Annotated[float, typer.Option(help="seconds calls may finish on SIGTERM")] = 30.0,
 ) -> None:
-    """Run the API server (migrations are applied first)."""
+    """Run the API server and the SIP node (migrations are applied first)."""
     import uvicorn
 
     from ivrd.api.app import create_app
     from ivrd.cli.bootstrap import create_demo_tenant
+    from ivrd.runtime.serve import run
 
-    logging.basicConfig(
-        level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
-    )
+    _logging()
     settings = load_settings()
     db = _database(settings)
     demo = create_demo_tenant(db, settings.sip_domain)
     if demo is not None:
         typer.echo(demo.banner(f"http://{host}:{port}"))
-    uvicorn.run(
+    config = uvicorn.Config(
         create_app(settings, db),
         host=host,
         port=port,
         log_level="info",
         access_log=True,
         lifespan="on",
+    )
+    asyncio.run(run(settings, db, uvicorn.Server(config) if api else None, sip=sip, grace_s=grace))
+
+
+@app.command("sip")
+def sip_only(
+    grace: Annotated[float, typer.Option(help="seconds calls may finish on SIGTERM")] = 30.0,
+) -> None:
+    """Run only the SIP/RTP node (several nodes may share one database)."""
+    from ivrd.runtime.serve import run
+
+    _logging()
+    settings = load_settings()
+    asyncio.run(run(settings, _database(settings), None, sip=True, grace_s=grace))
+
+
+def _logging() -> None:
+    logging.basicConfig(
+        level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
     )
 
 

@@ -49,14 +49,25 @@ def _split_user(user: str) -> tuple[str | None, str]:
 
 def _target(session: Session, extension: models.Extension, did: str | None) -> Target:
     password = extension.phone.password if extension.phone is not None else None
-    return Target(extension.id, extension.client_id, extension.name, extension.short_name,
-                  extension.type, extension.status, did, password)
+    return Target(
+        extension.id,
+        extension.client_id,
+        extension.name,
+        extension.short_name,
+        extension.type,
+        extension.status,
+        did,
+        password,
+    )
 
 
 def find_target(session: Session, user: str) -> Target | None:
     """``000*071``, a DID number (``+7495...``/``7495...``) or a unique short number."""
-    did = session.scalar(select(models.Did).where(
-        models.Did.name.in_((user, user.lstrip("+"), f"+{user.lstrip('+')}"))))
+    did = session.scalar(
+        select(models.Did).where(
+            models.Did.name.in_((user, user.lstrip("+"), f"+{user.lstrip('+')}"))
+        )
+    )
     if did is not None and did.extension_id is not None:
         extension = session.get(models.Extension, did.extension_id)
         return None if extension is None else _target(session, extension, did.name)
@@ -82,9 +93,12 @@ class Directory:
 
     def phone_target(self, client_id: int, short_name: str) -> Target | None:
         with self.db.read() as session:
-            extension = session.scalar(select(models.Extension).where(
-                models.Extension.client_id == client_id,
-                models.Extension.short_name == short_name))
+            extension = session.scalar(
+                select(models.Extension).where(
+                    models.Extension.client_id == client_id,
+                    models.Extension.short_name == short_name,
+                )
+            )
             return None if extension is None else _target(session, extension, None)
 
     def snapshot(self, extension_id: int) -> Snapshot:
@@ -96,11 +110,12 @@ class Directory:
             if cached is not None and cached[0] == key:
                 return cached[1]
             menu = compile_menu(session, extension_id)
-            client_id = session.scalar(select(models.Extension.client_id)
-                                       .where(models.Extension.id == extension_id))
+            client_id = session.scalar(
+                select(models.Extension.client_id).where(models.Extension.id == extension_id)
+            )
             visible = (models.Sound.client_id == client_id) | models.Sound.client_id.is_(None)
-            files = dict(session.execute(select(models.Sound.id, models.Sound.stored_name)
-                                         .where(visible)).tuples())
+            rows = session.execute(select(models.Sound.id, models.Sound.stored_name).where(visible))
+            files = dict(rows.tuples().all())  # a Result has keys(): dict() would misread it
             snapshot = Snapshot(menu, files)
         with self._lock:
             self._menus[extension_id] = (key, snapshot)
@@ -108,10 +123,20 @@ class Directory:
 
     @staticmethod
     def _menu_key(session: Session, extension_id: int) -> tuple[int, int, int]:
-        version = session.scalar(select(models.Ivr.version)
-                                 .where(models.Ivr.extension_id == extension_id)) or 0
-        client_id = select(models.Extension.client_id).where(
-            models.Extension.id == extension_id).scalar_subquery()
-        count, top = session.execute(select(func.count(), func.max(models.Extension.id))
-                                     .where(models.Extension.client_id == client_id)).one()
+        version = (
+            session.scalar(
+                select(models.Ivr.version).where(models.Ivr.extension_id == extension_id)
+            )
+            or 0
+        )
+        client_id = (
+            select(models.Extension.client_id)
+            .where(models.Extension.id == extension_id)
+            .scalar_subquery()
+        )
+        count, top = session.execute(
+            select(func.count(), func.max(models.Extension.id)).where(
+                models.Extension.client_id == client_id
+            )
+        ).one()
         return version, int(count or 0), int(top or 0)

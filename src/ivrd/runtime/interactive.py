@@ -14,7 +14,8 @@ async def perform(client: httpx.AsyncClient, request: HttpRequest) -> HttpAnswer
     """GET with a query string or POST form-encoded, bounded by the rule's timeout."""
     try:
         async with client.stream(
-            request.method, request.url,
+            request.method,
+            request.url,
             params=request.params if request.method == "GET" else None,
             data=dict(request.params) if request.method == "POST" else None,
             timeout=max(request.timeout_s, 1),

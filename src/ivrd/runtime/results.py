@@ -53,30 +53,69 @@ class Results:
         start, end = summary.start_time, summary.hangup_time
         duration = int((end - start).total_seconds()) if start and end else 0
         row = models.CallRecord(
-            call_uuid=summary.call_uuid, client_id=summary.client_id,
-            extension_id=summary.extension_id, extension_name=summary.extension_name,
-            extension_type=summary.extension_type, flow="in", init_time=summary.init_time,
-            start_time=start, hangup_time=end, duration=duration,
+            call_uuid=summary.call_uuid,
+            client_id=summary.client_id,
+            extension_id=summary.extension_id,
+            extension_name=summary.extension_name,
+            extension_type=summary.extension_type,
+            flow="in",
+            init_time=summary.init_time,
+            start_time=start,
+            hangup_time=end,
+            duration=duration,
             bridged=summary.bridged_username is not None,
-            bridged_username=summary.bridged_username, from_username=summary.from_username,
-            from_name=summary.from_name, to_username=summary.to_username,
-            did_number=summary.did_number, result=summary.result,
-            hangup_cause=summary.hangup_cause, hangup_disposition=summary.hangup_disposition,
-            menu_version=summary.menu_version, cdr=summary.cdr)
+            bridged_username=summary.bridged_username,
+            from_username=summary.from_username,
+            from_name=summary.from_name,
+            to_username=summary.to_username,
+            did_number=summary.did_number,
+            result=summary.result,
+            hangup_cause=summary.hangup_cause,
+            hangup_disposition=summary.hangup_disposition,
+            menu_version=summary.menu_version,
+            cdr=summary.cdr,
+        )
         self._add(row)
 
-    def save_rating(self, call_uuid: str, client_id: int, extension_id: int, rate: int,
-                    max_rate: int) -> None:
-        self._add(models.QualityRating(call_uuid=call_uuid, client_id=client_id,
-                                       extension_id=extension_id, rate=rate, max_rate=max_rate))
+    def save_rating(
+        self, call_uuid: str, client_id: int, extension_id: int, rate: int, max_rate: int
+    ) -> None:
+        self._add(
+            models.QualityRating(
+                call_uuid=call_uuid,
+                client_id=client_id,
+                extension_id=extension_id,
+                rate=rate,
+                max_rate=max_rate,
+            )
+        )
 
-    def save_recording(self, kind: str, record_uuid: str, call_uuid: str, client_id: int,
-                       extension_id: int, path: Path, duration_ms: int, caller: tuple[str, str],
-                       mailto: str | None = None) -> None:
-        self._add(models.Recording(
-            record_uuid=record_uuid, kind=kind, call_uuid=call_uuid, client_id=client_id,
-            extension_id=extension_id, caller_id_number=caller[0], caller_id_name=caller[1],
-            duration_ms=duration_ms, stored_name=path.name, mailto=mailto))
+    def save_recording(
+        self,
+        kind: str,
+        record_uuid: str,
+        call_uuid: str,
+        client_id: int,
+        extension_id: int,
+        path: Path,
+        duration_ms: int,
+        caller: tuple[str, str],
+        mailto: str | None = None,
+    ) -> None:
+        self._add(
+            models.Recording(
+                record_uuid=record_uuid,
+                kind=kind,
+                call_uuid=call_uuid,
+                client_id=client_id,
+                extension_id=extension_id,
+                caller_id_number=caller[0],
+                caller_id_name=caller[1],
+                duration_ms=duration_ms,
+                stored_name=path.name,
+                mailto=mailto,
+            )
+        )
 
     def _add(self, row: object) -> None:
         try:
@@ -95,8 +134,9 @@ class Results:
         message["To"] = mailto
         message.set_content(f"A caller ({caller}) left a voicemail message.")
         if attach and path.is_file():
-            message.add_attachment(path.read_bytes(), maintype="audio", subtype="wav",
-                                   filename=path.name)
+            message.add_attachment(
+                path.read_bytes(), maintype="audio", subtype="wav", filename=path.name
+            )
         return self._send(message)
 
     def _send(self, message: EmailMessage) -> bool:

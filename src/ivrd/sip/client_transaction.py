@@ -45,6 +45,7 @@ INVITE_TABLE: dict[tuple[ClientState, str], ClientState] = {
     (S.PROCEEDING, "1xx"): S.PROCEEDING,
     (S.PROCEEDING, "2xx"): S.ACCEPTED,
     (S.PROCEEDING, "final"): S.COMPLETED,
+    (S.PROCEEDING, "timer B"): S.TERMINATED,  # only re-armed by a CANCEL (RFC 3261 §9.1)
     (S.ACCEPTED, "2xx"): S.ACCEPTED,
     (S.ACCEPTED, "timer M"): S.TERMINATED,
     (S.COMPLETED, "final"): S.COMPLETED,
@@ -100,6 +101,11 @@ class ClientTransaction:
             self.timers.start("E", now + T1)
             self.timers.start("F", now + TIMER_F)
         return [SendMessage(self.request, self.destination)]
+
+    def guard_cancel(self, now: float) -> None:
+        """We sent CANCEL: give up on a final response 64*T1 from now (RFC 3261 §9.1)."""
+        if self.is_invite and self.state is S.PROCEEDING:
+            self.timers.start("B", now + TIMER_B)
 
     def receive(self, response: Response, now: float) -> list[Action]:
         event = response_class(response)

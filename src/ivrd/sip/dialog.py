@@ -199,8 +199,10 @@ class Dialog:
         return request
 
     def ack(self, invite: Request, body: bytes = b"", content_type: str | None = None) -> Request:
-        """The ACK for a 2xx to `invite` (§13.2.2.4): same CSeq number, new branch."""
-        return self._build("ACK", invite.cseq.number, body, content_type, ())
+        """The ACK for a 2xx to `invite` (§13.2.2.4): same CSeq number and credentials."""
+        names = ("Authorization", "Proxy-Authorization")
+        credentials = tuple((n, v) for n in names for v in invite.headers.lines(n))
+        return self._build("ACK", invite.cseq.number, body, content_type, credentials)
 
     def _build(
         self, method: str, seq: int, body: bytes, content_type: str | None,

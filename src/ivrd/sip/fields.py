@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 from ivrd.sip.errors import SipParseError
 from ivrd.sip.syntax import (
@@ -66,6 +67,11 @@ class NameAddr:
 
     @classmethod
     def parse(cls, text: str, header: str = "name-addr") -> NameAddr:
+        """Parse a From/To/Contact/Route value (results are cached: values are immutable)."""
+        return _cached_name_addr(text, header)
+
+    @classmethod
+    def _parse(cls, text: str, header: str) -> NameAddr:
         text = text.strip(LWS)
         if not text:
             raise SipParseError(f"{header}: empty value")
@@ -167,6 +173,10 @@ class Via:
 
     @classmethod
     def parse(cls, text: str) -> Via:
+        return _cached_via(text)
+
+    @classmethod
+    def _parse(cls, text: str) -> Via:
         text = text.strip(LWS)
         if not text:
             raise SipParseError("Via: empty value")
@@ -212,3 +222,9 @@ class CSeq:
         if not is_token(method):
             raise SipParseError(f"CSeq: invalid method {method!r}")
         return cls(number, method)
+
+
+# Header values repeat across a call's messages and are re-read by every layer; parsed
+# values are immutable, so parsing each distinct text once is safe (errors are not cached).
+_cached_name_addr = lru_cache(maxsize=8192)(NameAddr._parse)
+_cached_via = lru_cache(maxsize=8192)(Via._parse)

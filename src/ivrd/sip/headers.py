@@ -8,7 +8,8 @@ quotes and <...>, so a message renders back the way it was received.
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from functools import lru_cache
 
 from ivrd.sip.syntax import split_list
 
@@ -49,6 +50,7 @@ LIST_HEADERS = frozenset(
 )  # fmt: skip
 
 
+@lru_cache(maxsize=4096)
 def canonical_name(name: str) -> str:
     """Long, canonically-cased form of a header name (unknown names are kept as written)."""
     lowered = name.lower()
@@ -62,13 +64,17 @@ class Headers:
     """Ordered (name, value) pairs; every method returns a new `Headers`."""
 
     items: tuple[tuple[str, str], ...] = ()
+    _index: dict[str, list[str]] = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
+        index: dict[str, list[str]] = {}
         for name, value in self.items:
             if name != canonical_name(name):
                 raise ValueError(f"header name {name!r} is not canonical; use Headers.of")
             if "\r" in value or "\n" in value:
                 raise ValueError(f"header {name} value contains a line break")
+            index.setdefault(name.lower(), []).append(value)
+        object.__setattr__(self, "_index", index)
 
     @classmethod
     def of(cls, pairs: Iterable[tuple[str, str]]) -> Headers:
@@ -86,8 +92,7 @@ class Headers:
 
     def lines(self, name: str) -> list[str]:
         """Every header line called `name`, unsplit."""
-        wanted = canonical_name(name).lower()
-        return [v for n, v in self.items if n.lower() == wanted]
+        return list(self._index.get(canonical_name(name).lower(), ()))
 
     def get(self, name: str) -> str | None:
         """The first line called `name`, or None."""

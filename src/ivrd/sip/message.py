@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 
 from ivrd.sip.errors import VERSION_NOT_SUPPORTED, SipParseError
 from ivrd.sip.fields import CSeq, NameAddr, Via
-from ivrd.sip.headers import Headers, canonical_name
+from ivrd.sip.headers import Headers
 from ivrd.sip.syntax import is_token, is_word
 from ivrd.sip.uri import SipUri, Uri, parse_uri
 
@@ -143,6 +143,8 @@ class Response(_Common):
     def __post_init__(self) -> None:
         if not 100 <= self.status <= 699:
             raise ValueError(f"status {self.status} out of range 100..699")
+        if "\r" in self.reason or "\n" in self.reason:
+            raise ValueError("reason phrase contains a line break")
 
     @property
     def is_provisional(self) -> bool:
@@ -180,6 +182,8 @@ def _parse(data: bytes) -> Message:
     start, *lines = _FOLD_RE.sub(" ", text).split("\r\n")
     headers = Headers.of(_parse_header_line(line) for line in lines)
     body = _frame_body(headers, data[end + 4 :])
+    if "\r" in start or "\n" in start:
+        raise SipParseError("bare CR or LF in the start line")
     message: Message
     if start.startswith("SIP/"):
         message = Response(*_parse_status_line(start), headers, body)
@@ -308,8 +312,3 @@ def make_response(
     pairs += [("Call-ID", request.call_id), ("CSeq", request._one("CSeq"))]
     headers = Headers.of([*pairs, *extra])
     return Response(status, REASONS.get(status, "") if reason is None else reason, headers, body)
-
-
-def header_name(name: str) -> str:
-    """Canonical long name of a header (exposed for callers building headers by hand)."""
-    return canonical_name(name)

@@ -60,6 +60,8 @@ def quote(value: str) -> str:
 
 def split_list(value: str, separator: str = ",") -> list[str]:
     """Split on `separator` outside quoted strings and <...>; elements are stripped."""
+    if '"' not in value and "<" not in value:
+        return [part.strip(LWS) for part in value.split(separator)]
     parts: list[str] = []
     depth = 0
     current: list[str] = []

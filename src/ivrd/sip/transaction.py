@@ -16,6 +16,8 @@ Beyond plain matching it does three things a UA always wants:
 
 from __future__ import annotations
 
+import heapq
+import itertools
 from collections.abc import Callable
 
 from ivrd.sip.actions import (
@@ -35,6 +37,7 @@ from ivrd.sip.server_transaction import ServerState, ServerTransaction
 from ivrd.sip.syntax import split_list
 
 DialogKey = tuple[str, int, str]  # Call-ID, CSeq number, From tag: an ACK finds its INVITE
+Transaction = ClientTransaction | ServerTransaction
 
 
 def client_key(message: Message) -> TransactionKey:
@@ -47,7 +50,7 @@ def server_key(message: Message) -> TransactionKey:
     via = message.top_via
     host, port = via.sent_by
     branch = via.branch or ""
-    if not branch.startswith(BRANCH_MAGIC_COOKIE):
+    if not branch.startswith(BRANCH_MAGIC_COOKIE) or branch == BRANCH_MAGIC_COOKIE:
         cseq = message.cseq.number
         branch = f"rfc2543|{message.call_id}|{message.from_.tag}|{cseq}|{branch}"
     method = message.cseq.method if isinstance(message, Response) else message.method
@@ -82,37 +85,62 @@ class TransactionLayer:
         self._clients: dict[TransactionKey, ClientTransaction] = {}
         self._servers: dict[TransactionKey, ServerTransaction] = {}
         self._accepted: dict[DialogKey, TransactionKey] = {}
+        # (deadline, sequence, key); an entry is stale once its transaction's deadline moved
+        self._heap: list[tuple[float, int, TransactionKey]] = []
+        self._sequence = itertools.count()
 
     def __len__(self) -> int:
         return len(self._clients) + len(self._servers)
 
+    def _find(self, key: TransactionKey) -> Transaction | None:
+        return self._servers.get(key) if key.sent_by else self._clients.get(key)
+
+    def _schedule(self, transaction: Transaction) -> None:
+        deadline = transaction.deadline
+        if deadline is not None:
+            heapq.heappush(self._heap, (deadline, next(self._sequence), transaction.key))
+
+    def _is_current(self, entry: tuple[float, int, TransactionKey]) -> bool:
+        transaction = self._find(entry[2])
+        return transaction is not None and transaction.deadline == entry[0]
+
     def next_deadline(self) -> float | None:
-        deadlines = [t.deadline for t in self._clients.values()]
-        deadlines += [t.deadline for t in self._servers.values()]
-        return min((d for d in deadlines if d is not None), default=None)
+        """When `tick` must next be called (None: no timer is running)."""
+        while self._heap and not self._is_current(self._heap[0]):
+            heapq.heappop(self._heap)
+        return self._heap[0][0] if self._heap else None
 
     def tick(self, now: float) -> list[Action]:
+        """Fire every timer due at `now`."""
         actions: list[Action] = []
-        transactions: list[ClientTransaction | ServerTransaction] = [*self._clients.values()]
-        transactions += self._servers.values()
-        for transaction in transactions:
-            deadline = transaction.deadline
-            if deadline is not None and deadline <= now:
-                actions += transaction.tick(now)
-        self._forget_terminated(actions)
+        while self._heap and self._heap[0][0] <= now:
+            entry = heapq.heappop(self._heap)
+            transaction = self._find(entry[2])
+            if transaction is None or transaction.deadline != entry[0]:
+                continue
+            fired = transaction.tick(now)
+            actions += fired
+            self._forget_terminated(fired)
+            self._schedule(transaction)
         return actions
 
     def send_request(self, request: Request, destination: Address, now: float) -> list[Action]:
         """Start a client transaction for `request` (its top Via carries a fresh branch)."""
         branch = request.top_via.branch or ""
-        if not branch.startswith(BRANCH_MAGIC_COOKIE):
+        if not branch.startswith(BRANCH_MAGIC_COOKIE) or branch == BRANCH_MAGIC_COOKIE:
             raise LocalProtocolError(f"branch {branch!r} lacks the magic cookie (§8.1.1.7)")
         key = TransactionKey(branch, request.method)
         if key in self._clients:
             raise LocalProtocolError(f"a client transaction {key} already exists")
         transaction = ClientTransaction(key, request, destination)
         self._clients[key] = transaction
-        return transaction.start(now)
+        invite = self._clients.get(TransactionKey(branch, "INVITE"))
+        if request.method == "CANCEL" and invite is not None:
+            invite.guard_cancel(now)
+            self._schedule(invite)
+        actions = transaction.start(now)
+        self._schedule(transaction)
+        return actions
 
     def respond(self, response: Response, now: float) -> list[Action]:
         """Send the TU's response through the server transaction of its request."""
@@ -121,6 +149,7 @@ class TransactionLayer:
         if transaction is None:
             raise LocalProtocolError(f"no server transaction {key} for this response")
         actions = transaction.respond(response, now)
+        self._schedule(transaction)
         if transaction.is_invite and response.is_success:
             self._accepted[_dialog_key(transaction.request)] = key
         return actions
@@ -141,9 +170,14 @@ class TransactionLayer:
         key = server_key(request)
         existing = self._servers.get(key)
         if existing is not None:
-            return existing.receive_request(request, now)
+            return self._scheduled(existing, existing.receive_request(request, now))
         transaction = self._new_server(key, request)
-        return [*transaction.start(now), RequestReceived(request, source, key)]
+        started = transaction.start(now)
+        return self._scheduled(transaction, [*started, RequestReceived(request, source, key)])
+
+    def _scheduled(self, transaction: Transaction, actions: list[Action]) -> list[Action]:
+        self._schedule(transaction)
+        return actions
 
     def _new_server(self, key: TransactionKey, request: Request) -> ServerTransaction:
         transaction = ServerTransaction(key, request, request.top_via.response_address)
@@ -154,32 +188,36 @@ class TransactionLayer:
         transaction = self._clients.get(client_key(response))
         if transaction is None:
             return []  # RFC 3261 §18.1.2: a stray response is discarded
-        return transaction.receive(response, now)
+        return self._scheduled(transaction, transaction.receive(response, now))
 
     def _receive_ack(self, ack: Request, source: Address, now: float) -> list[Action]:
         transaction = self._servers.get(server_key(ack))
         if transaction is not None and transaction.state is not ServerState.ACCEPTED:
-            return transaction.receive_request(ack, now)
-        accepted = self._accepted.get(_dialog_key(ack))
-        if accepted is not None and accepted in self._servers:
-            self._servers[accepted].receive_2xx_ack()
+            return self._scheduled(transaction, transaction.receive_request(ack, now))
+        accepted = self._servers.get(self._accepted.get(_dialog_key(ack)) or server_key(ack))
+        if accepted is not None:
+            accepted.receive_2xx_ack()
+            self._schedule(accepted)
         return [RequestReceived(ack, source, None)]
 
     def _receive_cancel(self, cancel: Request, source: Address, now: float) -> list[Action]:
         key = server_key(cancel)
         if key in self._servers:
-            return self._servers[key].receive_request(cancel, now)
+            existing = self._servers[key]
+            return self._scheduled(existing, existing.receive_request(cancel, now))
         cancel_transaction = self._new_server(key, cancel)
         invite = self._servers.get(TransactionKey(key.branch, "INVITE", key.sent_by))
         if invite is None:
-            return cancel_transaction.respond(make_response(cancel, 481), now)
+            rejected = cancel_transaction.respond(make_response(cancel, 481), now)
+            return self._scheduled(cancel_transaction, rejected)
         last = invite.last_response
         tag = last.to.tag if last is not None and last.to.tag else self._new_tag()
         actions = cancel_transaction.respond(make_response(cancel, 200, to_tag=tag), now)
         if invite.state is ServerState.PROCEEDING:
             actions += invite.respond(make_response(invite.request, 487, to_tag=tag), now)
             actions.append(CancelReceived(invite.request, invite.key))
-        return actions
+            self._schedule(invite)
+        return self._scheduled(cancel_transaction, actions)
 
     def _forget_terminated(self, actions: list[Action]) -> None:
         for action in actions:

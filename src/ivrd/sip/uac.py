@@ -188,18 +188,23 @@ class UacInvite:
             raise LocalProtocolError("authenticate answers a first 401/407 only")
         if self.state is not UacState.FAILED:
             raise LocalProtocolError("authenticate needs the 401/407 to be received first")
-        header = "WWW-Authenticate" if response.status == 401 else "Proxy-Authenticate"
-        challenge = Challenge.parse(response.headers.get(header) or "")
+        proxy = response.status == 407
+        challenge = Challenge.parse(
+            response.headers.get("Proxy-Authenticate" if proxy else "WWW-Authenticate") or ""
+        )
         credentials = authorize(
             challenge, "INVITE", str(self.request.uri), username, password, self._token()
         )
-        name = "Authorization" if response.status == 401 else "Proxy-Authorization"
+        header = ("Proxy-Authorization" if proxy else "Authorization", str(credentials))
+        self.request = self._next_invite((*self._extra, header))
+        self.state = TRANSITIONS[(self.state, "retry")]
+        return self.request
+
+    def _next_invite(self, extra: tuple[tuple[str, str], ...]) -> Request:
+        """The same INVITE (Call-ID, tags, body) with the next CSeq and a new branch."""
         old = self.request
         uri = old.uri
         assert isinstance(uri, SipUri)
-        extra = (*self._extra, (name, str(credentials)))
-        headers = self._headers(uri, NameAddr.parse(old.headers.get("To") or "", "To"),
-                                old.call_id, old.cseq.number + 1, extra)  # fmt: skip
-        self.request = Request("INVITE", uri, headers, old.body)
-        self.state = TRANSITIONS[(self.state, "retry")]
-        return self.request
+        to = NameAddr.parse(old.headers.get("To") or "", "To")
+        headers = self._headers(uri, to, old.call_id, old.cseq.number + 1, extra)
+        return Request("INVITE", uri, headers, old.body)

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 from ivrd.sip.errors import SipParseError
 from ivrd.sip.syntax import Params, get_param, has_param, render_params
@@ -86,8 +87,9 @@ class AbsoluteUri:
 Uri = SipUri | AbsoluteUri
 
 
+@lru_cache(maxsize=8192)
 def parse_uri(text: str) -> Uri:
-    """Parse a URI; `SipParseError` says which part is wrong."""
+    """Parse a URI; `SipParseError` says which part is wrong (results are cached)."""
     if _WHITESPACE_RE.search(text):
         raise SipParseError(f"whitespace in URI {text!r}")
     scheme, colon, rest = text.partition(":")

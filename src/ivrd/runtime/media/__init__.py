@@ -11,6 +11,7 @@ from ivrd.runtime.media.errors import LegClosed, MediaError, PortsExhausted
 from ivrd.runtime.media.leg import Leg, LegStats
 from ivrd.runtime.media.playout import PlaybackFinished
 from ivrd.runtime.media.recorder import RecordingSaved
+from ivrd.runtime.media.report import MediaReport
 
 __all__ = [
     "Leg",
@@ -18,6 +19,7 @@ __all__ = [
     "LegStats",
     "MediaEngine",
     "MediaError",
+    "MediaReport",
     "PlaybackFinished",
     "PortsExhausted",
     "RecordingSaved",

@@ -10,9 +10,11 @@ from __future__ import annotations
 import asyncio
 import socket
 
+from ivrd.rtp import g711
 from ivrd.runtime.media.leg import Leg
 from ivrd.runtime.media.ports import PortAllocator
 from ivrd.runtime.media.recorder import RecordingSaved
+from ivrd.runtime.media.report import LegTotals, MediaReport
 from ivrd.runtime.media.scheduler import FrameScheduler
 from ivrd.runtime.media.stats import LatenessStats
 from ivrd.settings import Settings
@@ -39,6 +41,7 @@ class MediaEngine:
         self._ports = PortAllocator(self.host, settings.rtp_port_min, settings.rtp_port_max)
         self._scheduler = FrameScheduler(loop)
         self._legs: set[Leg] = set()
+        self._closed = LegTotals()  # counters of legs already closed
 
     @property
     def legs(self) -> int:
@@ -55,8 +58,9 @@ class MediaEngine:
         """Wheel ticks skipped after a stall longer than the catch-up window."""
         return self._scheduler.ticks_dropped
 
-    def open_leg(self, codec_pt: int, dtmf_pt: int | None = None) -> Leg:
-        """A new leg on a free port for the negotiated codec and telephone-event type."""
+    def open_leg(self, codec_pt: int = g711.PT_PCMU, dtmf_pt: int | None = None) -> Leg:
+        """A new leg on a free port. The format may be given now or, as usual for an incoming
+        call (the port goes into the SDP answer), later with :meth:`Leg.apply`."""
         sock = self._ports.open()
         try:
             leg = Leg(self._loop, sock, codec_pt, dtmf_pt, self._release)
@@ -66,6 +70,13 @@ class MediaEngine:
         self._legs.add(leg)
         self._scheduler.add(leg)
         return leg
+
+    def report(self) -> MediaReport:
+        """Totals over every leg opened so far, and the send lateness of the wheel."""
+        totals = self._closed.copy()
+        for leg in self._legs:
+            totals.add(leg.stats())
+        return totals.report(len(self._legs), self.lateness, self.ticks_dropped)
 
     def bridge(self, leg_a: Leg, leg_b: Leg) -> None:
         """B2BUA: relay RTP (and RFC 4733 events) between two legs, both directions."""
@@ -89,6 +100,7 @@ class MediaEngine:
         return list(await asyncio.gather(*pending))
 
     def _release(self, leg: Leg, sock: socket.socket) -> None:
+        self._closed.add(leg.stats())
         self._legs.discard(leg)
         self._scheduler.remove(leg)
         self._ports.release(sock)

@@ -10,7 +10,7 @@ Each datagram goes through cheap checks in order: RTP version (STUN, keepalives 
 are dropped), the stream's latched source, then the payload type. Audio of the negotiated
 codec goes to ``audio_sink`` (bridge relay and/or recorder), RFC 4733 packets go through the
 leg's :class:`~ivrd.rtp.dtmf.DtmfDetector` and to ``event_sink``; anything else is counted
-and dropped.
+and dropped. Every packet of the peer's stream feeds the loss count (one sequence space).
 """
 
 from __future__ import annotations
@@ -23,6 +23,7 @@ from collections.abc import Callable
 from ivrd.rtp.dtmf import DtmfDetector
 from ivrd.rtp.errors import RtpError
 from ivrd.rtp.packet import RtpPacket
+from ivrd.runtime.media.loss import LossCounter
 from ivrd.runtime.media.stream import RtpStream
 
 __all__ = ["MAX_DATAGRAM", "MAX_PER_WAKEUP", "ReceiveCounters", "Receiver"]
@@ -65,7 +66,9 @@ class Receiver:
         "_stream",
         "audio_sink",
         "counters",
+        "dtmf_deadline",
         "event_sink",
+        "loss",
     )
 
     def __init__(
@@ -86,17 +89,23 @@ class Receiver:
         self.audio_sink: Sink | None = None
         self.event_sink: Sink | None = None
         self.counters = ReceiveCounters()
+        self.loss = LossCounter()
+        # when an unterminated key press must be polled for (monotonic seconds), or None;
+        # a plain attribute because the wheel reads it every 20 ms for every leg
+        self.dtmf_deadline: float | None = None
         self._fd = sock.fileno()
         loop.add_reader(self._fd, self._drain)
 
-    @property
-    def dtmf_deadline(self) -> float | None:
-        """When an unterminated key press must be polled for (monotonic seconds), or None."""
-        return self._detector.deadline
+    def set_payload_types(self, codec_pt: int, dtmf_pt: int | None) -> None:
+        """The peer's payload types after (re)negotiation."""
+        self._codec_pt = codec_pt
+        self._dtmf_pt = -1 if dtmf_pt is None else dtmf_pt
 
     def poll(self, now: float) -> None:
         """Report a key press whose end packets were all lost, once its timeout has passed."""
-        for digit in self._detector.poll(now):
+        digits = self._detector.poll(now)
+        self.dtmf_deadline = self._detector.deadline
+        for digit in digits:
             self._report(digit.digit)
 
     def close(self) -> None:
@@ -120,6 +129,7 @@ class Receiver:
             elif not (source == stream.remote and stream.latched) and not stream.accept(source):
                 counters.foreign += 1
             else:
+                self.loss.add(data[2] << 8 | data[3])
                 self._dispatch(data, data[1] & 0x7F)
 
     def _dispatch(self, data: bytes, payload_type: int) -> None:
@@ -139,6 +149,7 @@ class Receiver:
         except RtpError:
             self.counters.bad_events += 1
             return
+        self.dtmf_deadline = self._detector.deadline
         if self.event_sink is not None:
             self.event_sink(data)
         for digit in digits:

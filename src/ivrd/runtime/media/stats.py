@@ -39,13 +39,10 @@ class LatenessStats:
             raise ValueError(f"percentile fraction {fraction} is not in (0, 1]")
         if not self.count:
             return 0.0
-        wanted = fraction * self.count
-        seen = 0
-        for index, hits in enumerate(self._buckets):
-            seen += hits
-            if seen >= wanted:
-                return min((index + 1) / BUCKETS_PER_MS, self.max_ms)
-        return self.max_ms
+        index = _first_reaching(self._buckets, fraction * self.count)
+        if index == len(self._buckets) - 1:  # the overflow bucket: its only bound is the max
+            return self.max_ms
+        return min((index + 1) / BUCKETS_PER_MS, self.max_ms)
 
     @property
     def max_ms(self) -> float:
@@ -55,3 +52,13 @@ class LatenessStats:
         self._buckets = [0] * len(self._buckets)
         self.count = 0
         self.max_s = 0.0
+
+
+def _first_reaching(buckets: list[int], wanted: float) -> int:
+    """Index of the first bucket where the running total reaches ``wanted``."""
+    seen = 0
+    for index, hits in enumerate(buckets):
+        seen += hits
+        if seen >= wanted:
+            return index
+    return len(buckets) - 1

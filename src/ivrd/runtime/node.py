@@ -1,0 +1,89 @@
+"""A call-processing node: the SIP socket, the media engine and the calls, started together.
+
+``ivrd serve`` runs a node beside the API; ``ivrd sip`` runs a node alone (several nodes may
+share one database). Stopping drains: new INVITEs get 503, calls in progress may finish until
+the grace period ends, then the rest are hung up.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import time
+
+import httpx
+
+from ivrd.db.session import Database
+from ivrd.runtime.audio import AudioLibrary
+from ivrd.runtime.call import InboundCall
+from ivrd.runtime.context import NodeContext
+from ivrd.runtime.directory import Directory
+from ivrd.runtime.media import MediaEngine, rtp_host
+from ivrd.runtime.registrar import Registrar
+from ivrd.runtime.results import Results
+from ivrd.runtime.sipnode import SipNode
+from ivrd.settings import Settings
+from ivrd.sip.actions import Address, TransactionKey
+from ivrd.sip.endpoint import Endpoint
+from ivrd.sip.message import Request
+
+log = logging.getLogger("ivrd.node")
+
+DEFAULT_GRACE_S = 30.0
+
+
+def listen_address(text: str) -> tuple[str, int]:
+    host = rtp_host(text)
+    return host, int(text.rpartition(":")[2])
+
+
+class Node:
+    def __init__(self, context: NodeContext) -> None:
+        self.context = context
+
+    @classmethod
+    async def start(cls, settings: Settings, db: Database) -> Node:
+        loop = asyncio.get_running_loop()
+        host, port = listen_address(settings.sip_listen)
+        sip = SipNode(Endpoint(host, port))
+        await loop.create_datagram_endpoint(lambda: sip, local_addr=(host, port))
+        directory = Directory(db)
+        context = NodeContext(
+            loop=loop,
+            settings=settings,
+            sip=sip,
+            media=MediaEngine(loop, settings),
+            directory=directory,
+            audio=AudioLibrary(settings.sound_dir, settings.data_dir),
+            results=Results(db, settings.smtp_url),
+            http=httpx.AsyncClient(),
+            registrar=Registrar(sip, directory, loop),
+        )
+        node = cls(context)
+        sip.on_invite = node._invite
+        sip.on_register = context.registrar.on_register
+        loop.run_in_executor(None, context.audio.voice)  # prepare the digit voice pack
+        log.info("SIP node listening on %s:%s (UDP)", host, port)
+        return node
+
+    def _invite(self, request: Request, source: Address, key: TransactionKey) -> None:
+        InboundCall(self.context, request, source, key).begin()
+
+    @property
+    def calls(self) -> int:
+        return len(self.context.calls)
+
+    async def drain(self, grace_s: float = DEFAULT_GRACE_S) -> None:
+        """Refuse new calls, let current ones finish for ``grace_s``, then hang up the rest."""
+        self.context.sip.accepting = False
+        deadline = time.monotonic() + grace_s
+        while self.context.calls and time.monotonic() < deadline:
+            await asyncio.sleep(0.1)
+        for call in list(self.context.calls):
+            call.shutdown()
+        await asyncio.sleep(0.2)  # let the BYEs and the last writes go out
+
+    async def close(self) -> None:
+        self.context.media.close()
+        self.context.sip.close()
+        await self.context.http.aclose()
