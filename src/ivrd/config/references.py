@@ -27,16 +27,17 @@ def conflict_message(subject: str, referrers: list[str]) -> str:
     return f"{subject} is {listed}"
 
 
-def sound_visible_to(client: Client) -> ColumnElement[bool]:
-    """The client's own sounds and the provider-wide ones (of no client), as the sound
-    resource lists them."""
-    return or_(Sound.client_id == client.id, Sound.client_id.is_(None))
+def sound_visible_to(client_id: int) -> ColumnElement[bool]:
+    """The client's own sounds and the provider-wide ones (of no client): what the sound
+    resource lists, rules may refer to and calls may play."""
+    return or_(Sound.client_id == client_id, Sound.client_id.is_(None))
 
 
 def check_sound(session: Session, client: Client, field: str, sound_id: int | None) -> None:
     if sound_id is None:
         return
-    found = session.scalar(select(Sound.id).where(Sound.id == sound_id, sound_visible_to(client)))
+    visible = sound_visible_to(client.id)
+    found = session.scalar(select(Sound.id).where(Sound.id == sound_id, visible))
     if found is None:
         raise BadRequest(f"{field}: sound {sound_id} not found")
 

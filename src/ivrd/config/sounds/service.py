@@ -11,12 +11,12 @@ import secrets
 from dataclasses import dataclass
 from pathlib import Path
 
-from sqlalchemy import ColumnElement, or_, select, update
+from sqlalchemy import or_, select, update
 from sqlalchemy.orm import Session
 
 from ivrd.config.auth.principal import Principal
 from ivrd.config.paging import Page
-from ivrd.config.references import sound_referrers
+from ivrd.config.references import sound_referrers, sound_visible_to
 from ivrd.config.sounds.schemas import SoundRead, SoundUpdate
 from ivrd.config.tenancy import client_for
 from ivrd.config.types import parse_id
@@ -55,11 +55,6 @@ def _read(sound: Sound) -> SoundRead:
     )
 
 
-def visible_to(client: Client) -> ColumnElement[bool]:
-    """A client sees its own sounds and the provider-wide ones (no client, a dealer)."""
-    return or_(Sound.client_id == client.id, Sound.client_id.is_(None))
-
-
 def _sound(session: Session, client: Client, sound_id: str, own: bool = False) -> Sound:
     row_id = parse_id(sound_id)
     sound = session.get(Sound, row_id) if row_id else None
@@ -96,7 +91,7 @@ def list_sounds(
     with db.read() as session:
         client = client_for(session, principal, client_ref)
         own = Sound.client_id == client.id
-        query = select(Sound).where(own if filters.own_only else visible_to(client))
+        query = select(Sound).where(own if filters.own_only else sound_visible_to(client.id))
         if filters.ids:
             query = query.where(Sound.id.in_(filters.ids))
         if filters.titles:
