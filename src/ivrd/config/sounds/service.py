@@ -11,16 +11,21 @@ import secrets
 from dataclasses import dataclass
 from pathlib import Path
 
-from sqlalchemy import or_, select, update
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from ivrd.config.auth.principal import Principal
 from ivrd.config.paging import Page
-from ivrd.config.references import sound_referrers, sound_visible_to
+from ivrd.config.references import (
+    bump_ivrs_using_sound,
+    conflict_message,
+    sound_referrers,
+    sound_visible_to,
+)
 from ivrd.config.sounds.schemas import SoundRead, SoundUpdate
 from ivrd.config.tenancy import client_for
 from ivrd.config.types import parse_id
-from ivrd.db.models import Client, Ivr, Rule, Sound
+from ivrd.db.models import Client, Sound
 from ivrd.db.session import Database
 from ivrd.errors import BadRequest, Conflict, NotFound
 from ivrd.media.decode import decode_sound
@@ -72,17 +77,6 @@ def _store(sound_dir: Path, upload: Upload) -> tuple[str, int]:
     stored_name = f"{secrets.token_hex(20)}.wav"
     write_stored(sound_dir / stored_name, decoded.pcm)
     return stored_name, decoded.duration_ms
-
-
-def _bump_ivrs_playing(session: Session, sound_id: int) -> None:
-    playing = select(Rule.extension_id).where(
-        or_(Rule.sound == sound_id, Rule.record_digits_sound == sound_id)
-    )
-    session.execute(
-        update(Ivr)
-        .where(or_(Ivr.extension_id.in_(playing), Ivr.vm_greeting == sound_id))
-        .values(version=Ivr.version + 1)
-    )
 
 
 def list_sounds(
@@ -175,7 +169,7 @@ def replace_sound(
             old_name = sound.stored_name
             sound.stored_name, sound.duration_ms = stored_name, duration
             sound.filename = upload.filename
-            _bump_ivrs_playing(session, sound.id)
+            bump_ivrs_using_sound(session, sound.id)
             session.flush()
             answer = _read(sound)
     except BaseException:
@@ -192,7 +186,7 @@ def delete_sound(
         sound = _sound(session, client_for(session, principal, client_ref), sound_id, own=True)
         referrers = sound_referrers(session, sound.id)
         if referrers:
-            raise Conflict(f"sound {sound.id} is still used by {'; '.join(referrers)}")
+            raise Conflict(conflict_message(f"sound {sound.id}", referrers))
         answer, stored_name = _read(sound), sound.stored_name
         session.delete(sound)
     (sound_dir / stored_name).unlink(missing_ok=True)
