@@ -15,6 +15,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from ivrd.config.compile import compile_menu
+from ivrd.config.events.service import hooks_for
 from ivrd.config.references import sound_visible_to
 from ivrd.db import models
 from ivrd.db.session import Database
@@ -101,6 +102,11 @@ class Directory:
                 )
             )
             return None if extension is None else _target(session, extension, None)
+
+    def hooks(self, extension_id: int) -> list[tuple[str, str, str]]:
+        """The extension's call events (webhooks), read at call start."""
+        with self.db.read() as session:
+            return hooks_for(session, extension_id)
 
     def snapshot(self, extension_id: int) -> Snapshot:
         """The current snapshot of an IVR (compiled again only when something changed)."""
