@@ -7,13 +7,14 @@ import itertools
 import time
 
 import numpy as np
+import pytest
 
 from ivrd.media.stored import StoredAudio
 from ivrd.rtp import g711
 from ivrd.runtime.media import MediaEngine, PlaybackFinished
 from ivrd.runtime.media.engine import rtp_host
 
-from .peer import SETTINGS, Arrival, Peer, eventually, rtp, run, settle
+from .peer import SETTINGS, Arrival, Peer, eventually, key_press, rtp, run, settle
 
 PT_EVENT = 101
 
@@ -202,3 +203,25 @@ def test_rtp_host_comes_from_the_sip_listen_address() -> None:
             assert str(exc) == f"SIP listen address {bad!r} is not host:port"
         else:
             raise AssertionError(bad)
+
+
+def test_the_media_plane_runs_on_uvloop_too() -> None:
+    uvloop = pytest.importorskip("uvloop")
+
+    async def scenario() -> None:
+        engine = MediaEngine(asyncio.get_running_loop(), SETTINGS)
+        phone = Peer()
+        leg = engine.open_leg(g711.PT_PCMU, PT_EVENT)
+        digits: list[str] = []
+        leg.on_digit = digits.append
+        for packet in key_press(8, PT_EVENT, seq=1, ts=160, ssrc=3):
+            phone.send(packet, leg.local_address)
+        await eventually(lambda: digits == ["8"])
+        assert leg.remote == phone.address  # latched
+        leg.play(tone(100), "on uvloop")
+        arrivals = await phone.wait_for(5)
+        assert_continuous(arrivals)
+        engine.close()
+        phone.close()
+
+    uvloop.run(scenario())
