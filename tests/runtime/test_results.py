@@ -64,6 +64,7 @@ def test_call_interactive_answer_transfers_the_call(mail: tuple[Node, Recorded],
         call(node, tmp_path, "081", pause(3000) + BYE, target="050")
     method, _, params = recorded.requests[0]
     assert method == "POST" and params["EventType"] == "call_interactive"
+    assert params["CallerIDNum"] == "79001234567"
     assert params["CallerIDNum"] == "79001234567" and params["CalledExtension"] == "000*081"
     assert len(params["CallID"]) == 32 and params["CallAPIID"].endswith(params["CallID"])
 
@@ -156,3 +157,23 @@ def test_sigterm_drains_calls_and_refuses_new_ones(tmp_path_factory: pytest.Temp
         assert _final_status(node, "085") == 503
         assert running.wait(20) == 0, running.errors()  # the call in progress ended normally
         assert node.process.wait(20) == 0
+
+
+def test_dial_in_and_hangup_events_are_delivered(mail: tuple[Node, Recorded],
+                                               tmp_path: Path) -> None:
+    node, _ = mail
+    with interactive_server("") as (url, recorded):
+        ext = ivr(node, "086", [{"action": "play_silence", "silence_time": 500},
+                                {"action": "hangup"}])
+        for event_type, method in (("dial-in", "GET"), ("hangup", "POST")):
+            node.http.post(f"{BASE}/extension/{ext}/event/",
+                           json={"url": url, "method": method, "event_type": event_type})
+        call(node, tmp_path, "086", RECV_BYE)
+        deadline = time.monotonic() + 5
+        while len(recorded.requests) < 2 and time.monotonic() < deadline:
+            time.sleep(0.1)
+    (m1, _, dial_in), (m2, _, hangup) = recorded.requests
+    assert (m1, dial_in["EventType"], m2, hangup["EventType"]) == ("GET", "dial-in", "POST",
+                                                                   "hangup")
+    assert dial_in["CallID"] == hangup["CallID"] and dial_in["CalledExtension"] == "000*086"
+    assert int(hangup["Duration"]) > 400_000  # µs: the half-second of silence

@@ -34,6 +34,7 @@ from ivrd.engine.events import (
 from ivrd.engine.menu import CallInfo
 from ivrd.engine.session import CallSession, SessionError
 from ivrd.rtp.dtmf_info import DtmfInfoError, is_dtmf_info, parse_dtmf_info
+from ivrd.runtime import events
 from ivrd.runtime.context import NodeContext
 from ivrd.runtime.directory import Snapshot, Target
 from ivrd.runtime.interactive import perform
@@ -85,6 +86,9 @@ class InboundCall:
         self.recording: tuple[str, Path, cmd.RecordVoicemail | None] | None = None
         self.ended = False
         self._answer_sdp = b""
+        self.hooks: list[events.Hook] = []
+        self.info: CallInfo | None = None
+        self.started = 0.0
 
     # --- set-up ------------------------------------------------------------------------------
 
@@ -119,6 +123,7 @@ class InboundCall:
             self._reject_with(488, "An SDP offer is required")
             return
         self.snapshot = await self._in_thread(self.node.directory.snapshot, target.extension_id)
+        self.hooks = await self._in_thread(self.node.directory.hooks, target.extension_id)
         if self.ended:
             return
         try:
@@ -178,6 +183,9 @@ class InboundCall:
             menu_version=self.snapshot.menu.settings.version,
         )
         self.session = CallSession(self.snapshot.menu, info)
+        self.info = info
+        self.started = time.time()
+        self._event("dial-in", "RINGING")
         self.node.calls.add(self)
         self._execute(self.session.start(time.time()))
 
@@ -496,6 +504,7 @@ class InboundCall:
         if self.leg is not None:
             self.leg.close()
         self.node.calls.discard(self)
+        self._event("hangup", "ANSWER", duration=time.time() - self.started)
         if self.summary is not None:
             self.summary.hangup_time = naive_utc()
             self.summary.hangup_cause = cause
@@ -508,6 +517,20 @@ class InboundCall:
         self._hang_up("node shutdown")
 
     # --- helpers ------------------------------------------------------------------------------
+
+    def _event(self, event_type: str, status: str, duration: float | None = None) -> None:
+        info = self.info
+        if info is None or not self.hooks:
+            return
+        params = {"CallID": info.call_id, "CallerIDNum": info.caller_id_number,
+                  "CallerIDName": info.caller_id_name, "CalledDID": info.called_did,
+                  "CalledExtension": info.called_extension,
+                  "CalledExtensionID": str(info.called_extension_id),
+                  "CalledNumber": info.called_number, "CallStatus": status, "CallFlow": "IN",
+                  "EventTime": str(int(time.time() * 1_000_000))}
+        if duration is not None:
+            params["Duration"] = str(int(duration * 1_000_000))
+        events.fire(self.node.loop, self.node.http, self.hooks, event_type, params)
 
     def _spawn(self, coro: Coroutine[Any, Any, None]) -> None:
         task = self.node.loop.create_task(coro)

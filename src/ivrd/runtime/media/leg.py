@@ -118,6 +118,12 @@ class Leg:
         return self._stream.remote
 
     @property
+    def last_received_at(self) -> float | None:
+        """``time.monotonic()`` when the peer's RTP last arrived (None: never). A call whose
+        peer vanished without a BYE shows up here: hang up after a minute or so of nothing."""
+        return self._receiver.last_packet_at
+
+    @property
     def payload_type(self) -> int:
         """The codec's payload type on the wire (a dynamic number if the peer mapped one)."""
         return self._stream.payload_type

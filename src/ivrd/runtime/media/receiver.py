@@ -68,6 +68,7 @@ class Receiver:
         "counters",
         "dtmf_deadline",
         "event_sink",
+        "last_packet_at",
         "loss",
     )
 
@@ -93,6 +94,7 @@ class Receiver:
         # when an unterminated key press must be polled for (monotonic seconds), or None;
         # a plain attribute because the wheel reads it every 20 ms for every leg
         self.dtmf_deadline: float | None = None
+        self.last_packet_at: float | None = None  # monotonic time of the peer's last RTP
         self._fd = sock.fileno()
         loop.add_reader(self._fd, self._drain)
 
@@ -114,23 +116,29 @@ class Receiver:
             self._fd = -1
 
     def _drain(self) -> None:
+        if self._read_batch():
+            self.last_packet_at = time.monotonic()
+
+    def _read_batch(self) -> int:
+        """Read until the socket is empty (or the cap); return how many packets were the peer's."""
         recvfrom = self._sock.recvfrom
         counters = self.counters
         stream = self._stream
+        accepted = 0
         for _ in range(MAX_PER_WAKEUP):
             try:
                 data, source = recvfrom(MAX_DATAGRAM)
-            except BlockingIOError:
-                return
-            except OSError:
-                return  # e.g. ICMP errors surfaced on the socket: nothing to read now
+            except OSError:  # BlockingIOError: drained; others (ICMP errors): nothing to read
+                break
             if len(data) < RTP_MIN_SIZE or data[0] & 0xC0 != RTP_VERSION_BITS:
                 counters.non_rtp += 1
             elif not (source == stream.remote and stream.latched) and not stream.accept(source):
                 counters.foreign += 1
             else:
+                accepted += 1
                 self.loss.add(data[2] << 8 | data[3])
                 self._dispatch(data, data[1] & 0x7F)
+        return accepted
 
     def _dispatch(self, data: bytes, payload_type: int) -> None:
         if payload_type == self._codec_pt:
