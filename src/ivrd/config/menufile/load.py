@@ -148,7 +148,11 @@ class Loader:
             self._option(f"{path}.options[{j}]", o)
             for j, o in enumerate(raw_options if isinstance(raw_options, list) else [])
         ]
-        found = Counter(o.digits for o in options if o is not None)
+        found = Counter(
+            str(o["digits"])
+            for o in (raw_options if isinstance(raw_options, list) else [])
+            if isinstance(o, dict) and isinstance(o.get("digits"), str | int)
+        )
         for digits, count in sorted(found.items()):
             if count > 1:
                 self.error(f"{path}.options", f"option {digits} is listed {count} times")
@@ -293,6 +297,8 @@ def describe(base: str, error: dict[str, Any]) -> tuple[str, str]:
     text = str(error.get("msg", "invalid value")).removeprefix("Value error, ")
     if error.get("type") == "missing":
         text = "field required"
+    elif error.get("type") == "extra_forbidden":
+        text = "unknown key"
     named = FIELD_IN_MESSAGE.match(text)
     if named and error.get("type") == "value_error" and not loc:
         loc, text = [named.group(1)], named.group(2)

@@ -18,7 +18,7 @@ BASE = "/extension/{extension_id}/ivr/revisions"
 router = APIRouter(tags=["ivr"])
 
 
-@router.get(BASE + "/", response_model=list[RevisionRead])
+@router.get(BASE, response_model=list[RevisionRead])
 def list_revisions(
     extension_id: str, page: PageDep, db: DbDep, principal: PrincipalDep
 ) -> list[RevisionRead]:
