@@ -73,3 +73,13 @@ def test_another_clients_extension_is_not_found(
     assert done.exit_code == 0  # the command acts as an administrator, who may read any IVR
     done = cli_env.invoke(app, ["export", "071", "--client", str(other_tenant.client_id)])
     assert done.exit_code == 2 and "not found" in done.stderr.lower()
+
+
+def test_call_still_finds_the_extension_by_short_number(tenant: Tenant, cli_env: CliRunner) -> None:
+    build_menu(tenant)
+    client = str(tenant.client_id)
+    done = cli_env.invoke(app, ["call", "071", "--client", client, "--json", "--hangup-at", "1"])
+    assert done.exit_code == 0, done.output
+    assert isinstance(json.loads(done.stdout), dict)
+    done = cli_env.invoke(app, ["call", "099", "--client", client])
+    assert done.exit_code == 2 and json.loads(done.stderr)["message"]
