@@ -65,14 +65,17 @@ def test_a_failing_import_prints_every_error_and_exits_2(
     assert version(tenant, menu.ext) == current
 
 
-def test_another_clients_extension_is_not_found(
-    tenant: Tenant, other_tenant: Tenant, cli_env: CliRunner
+def test_the_extension_must_be_the_clients(
+    tenant: Tenant, other_tenant: Tenant, cli_env: CliRunner, tmp_path: Path
 ) -> None:
     menu = build_menu(tenant)
-    done = cli_env.invoke(app, ["export", str(menu.ext), "--client", str(other_tenant.client_id)])
-    assert done.exit_code == 0  # the command acts as an administrator, who may read any IVR
-    done = cli_env.invoke(app, ["export", "071", "--client", str(other_tenant.client_id)])
-    assert done.exit_code == 2 and "not found" in done.stderr.lower()
+    other = str(other_tenant.client_id)
+    done = cli_env.invoke(app, ["export", str(menu.ext), "--client", other])
+    assert done.exit_code == 2 and json.loads(done.stderr) == {"message": "Record not found"}
+    path = tmp_path / "menu.json"
+    path.write_text(json.dumps(export(tenant, menu.ext)), encoding="utf-8")
+    done = cli_env.invoke(app, ["import", str(menu.ext), str(path), "--client", other])
+    assert done.exit_code == 2
 
 
 def test_call_still_finds_the_extension_by_short_number(tenant: Tenant, cli_env: CliRunner) -> None:
@@ -81,5 +84,5 @@ def test_call_still_finds_the_extension_by_short_number(tenant: Tenant, cli_env:
     done = cli_env.invoke(app, ["call", "071", "--client", client, "--json", "--hangup-at", "1"])
     assert done.exit_code == 0, done.output
     assert isinstance(json.loads(done.stdout), dict)
-    done = cli_env.invoke(app, ["call", "099", "--client", client])
+    done = cli_env.invoke(app, ["call", "@099", "--client", client])
     assert done.exit_code == 2 and json.loads(done.stderr)["message"]

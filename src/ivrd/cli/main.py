@@ -226,20 +226,25 @@ def call(
         typer.echo(str(exc), err=True)
         raise typer.Exit(2) from None
     db = _database(load_settings())
-    answer = _on_extension(extension, client, lambda p, ref: run_simulation(db, p, ref, request))
+    answer = _on_extension(
+        extension, client, lambda p, ref: run_simulation(db, p, ref, request), admin=True
+    )
     if as_json:
         _print_json(answer.model_dump())
     else:
         render(answer.model_dump())
 
 
-def _on_extension(extension: str, client: int, action: Callable[[Any, str], T]) -> T:
-    """``action(principal, ref)`` as the client's administrator, on the extension given by
-    short number (``071``, ``@071``) or by id; exits 2 with the message on failure."""
+def _on_extension(
+    extension: str, client: int, action: Callable[[Any, str], T], admin: bool = False
+) -> T:
+    """``action(principal, ref)`` as a user of the client (or ``admin``, who may address any
+    client's extension by id) on the extension given by short number (``071``, ``@071``) or
+    by id; exits 2 with the message on failure."""
     from ivrd.config.auth.principal import Principal
 
     principal = Principal(
-        user_id=0, login="cli", client_id=client, admin=True, access="all", application_id=0
+        user_id=0, login="cli", client_id=client, admin=admin, access="all", application_id=0
     )
     refs = [extension] if extension.startswith("@") else [f"@{extension}", extension]
     for attempt, ref in enumerate(refs, 1):
