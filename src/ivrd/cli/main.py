@@ -226,9 +226,12 @@ def call(
         typer.echo(str(exc), err=True)
         raise typer.Exit(2) from None
     db = _database(load_settings())
-    answer = _on_extension(
-        extension, client, lambda p, ref: run_simulation(db, p, ref, request), admin=True
-    )
+    try:
+        answer = _on_extension(
+            extension, client, lambda p, ref: run_simulation(db, p, ref, request), admin=True
+        )
+    finally:
+        db.dispose()
     if as_json:
         _print_json(answer.model_dump())
     else:
@@ -268,7 +271,10 @@ def export_menu(
     from ivrd.config.menufile.service import export_ivr
 
     db = _database(load_settings())
-    document = _on_extension(extension, client, lambda p, ref: export_ivr(db, p, ref))
+    try:
+        document = _on_extension(extension, client, lambda p, ref: export_ivr(db, p, ref))
+    finally:
+        db.dispose()
     text = json.dumps(document, ensure_ascii=False, indent=2, sort_keys=True) + "\n"
     if output is None:
         typer.echo(text, nl=False)
@@ -292,9 +298,12 @@ def import_menu(
         typer.echo(json.dumps({"message": f"{file}: {exc}"}, ensure_ascii=False), err=True)
         raise typer.Exit(2) from None
     db = _database(load_settings())
-    result = _on_extension(
-        extension, client, lambda p, ref: import_ivr(db, p, ref, document, dry_run)
-    )
+    try:
+        result = _on_extension(
+            extension, client, lambda p, ref: import_ivr(db, p, ref, document, dry_run)
+        )
+    finally:
+        db.dispose()
     _print_json(result.model_dump())
 
 
