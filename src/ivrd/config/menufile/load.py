@@ -182,7 +182,8 @@ class Loader:
             self.error(path, "must be an object")
             return None
         values = dict(raw)
-        model = MODEL_OF.get(raw.get("action"))  # type: ignore[arg-type]
+        action = raw.get("action")
+        model = MODEL_OF.get(action) if isinstance(action, str) else None
         used = model.model_fields if model is not None else {}
         for name in ("interval", *SOUND_FIELDS):
             if name in used and raw.get(name) is not None:
@@ -202,7 +203,7 @@ class Loader:
         names = self.catalog.intervals if interval else self.catalog.sounds
         noun, key = ("interval", "name") if interval else ("sound", "title")
         if isinstance(ref, dict) and set(ref) == {key, "id"}:
-            if ref["id"] in names and names[ref["id"]] == ref[key]:
+            if _is_id(ref["id"]) and names.get(ref["id"]) == ref[key]:
                 return int(ref["id"])
             self.error(path, f"no {noun} {ref['id']!r} with {key} {ref[key]!r}")
             return 1
@@ -237,7 +238,7 @@ class Loader:
                 f"{len(places)} contexts are named {name!r}: name one as "
                 f'{{"name": {name!r}, "occurrence": n}}',
             )
-        elif not isinstance(occurrence, int) or not 1 <= occurrence <= len(places):
+        elif not _is_id(occurrence) or not 1 <= occurrence <= len(places):
             self.error(path, f"the document has no context named {name!r}" + _nth(occurrence))
         else:
             return places[occurrence - 1]
@@ -282,6 +283,10 @@ class Loader:
                         f"{path}.voice_helper_rules[{n}].to_option",
                         f"this context has no option {phrase.to_option}",
                     )
+
+
+def _is_id(value: Any) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool)
 
 
 def _nth(occurrence: Any) -> str:
