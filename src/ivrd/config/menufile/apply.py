@@ -51,9 +51,15 @@ class Match:
 def apply_menu(session: Session, ivr: Ivr, menu: LoadedMenu) -> Counts:
     counts = Counts()
     matches = _match_contexts(session, ivr, menu.contexts, counts)
-    real_ids = {place: match.context.id for place, match in enumerate(matches, 1)}
+    current = Current.load(
+        session,
+        ivr,
+        counts,
+        real_ids={place: match.context.id for place, match in enumerate(matches, 1)},
+    )
+    real_ids = current.real_ids
     for match, loaded in zip(matches, menu.contexts, strict=True):
-        inner = _apply_options(session, ivr, match, loaded.options, real_ids, counts)
+        inner = _apply_options(session, current, match, loaded.options)
         if not match.new:
             counts.contexts["changed" if match.changed or inner else "kept"] += 1
     settings = menu.settings.model_dump()
@@ -116,17 +122,39 @@ def _rowcount(result: Any) -> int:
     return int(getattr(result, "rowcount", 0) or 0)
 
 
+@dataclass
+class Current:
+    """The IVR's options and rules, read once, and what the import has counted so far."""
+
+    ivr: Ivr
+    counts: Counts
+    real_ids: dict[int, int]
+    options: dict[int, dict[str, ContextOption]]
+    rules: dict[int, list[Rule]]
+
+    @classmethod
+    def load(cls, session: Session, ivr: Ivr, counts: Counts, real_ids: dict[int, int]) -> Current:
+        options: dict[int, dict[str, ContextOption]] = defaultdict(dict)
+        query = select(ContextOption).where(ContextOption.context_id.in_(list(real_ids.values())))
+        for option in session.scalars(query):
+            options[option.context_id][option.digits] = option
+        rules: dict[int, list[Rule]] = defaultdict(list)
+        ordered = (
+            select(Rule)
+            .where(Rule.extension_id == ivr.extension_id)
+            .order_by(Rule.option_id, Rule.position, Rule.pk)
+        )
+        for rule in session.scalars(ordered):
+            rules[rule.option_id].append(rule)
+        return cls(ivr, counts, real_ids, options, rules)
+
+
 def _apply_options(
-    session: Session,
-    ivr: Ivr,
-    match: Match,
-    wanted: list[LoadedOption],
-    real_ids: dict[int, int],
-    counts: Counts,
+    session: Session, current: Current, match: Match, wanted: list[LoadedOption]
 ) -> bool:
     """Whether anything in the context's options changed."""
-    query = select(ContextOption).where(ContextOption.context_id == match.context.id)
-    existing = {option.digits: option for option in session.scalars(query)}
+    counts = current.counts
+    existing = current.options[match.context.id]
     added = [o.digits for o in wanted if o.digits not in BUILTIN_OPTIONS]
     rules_of: dict[str, list[RuleFields]] = {digits: [] for digits in BUILTIN_OPTIONS}
     rules_of |= {o.digits: o.rules for o in wanted}
@@ -135,7 +163,8 @@ def _apply_options(
         if digits not in rules_of:
             _delete_option(session, option, counts)
             changed = True
-    for digits, rules in rules_of.items():
+    options = {}
+    for digits in rules_of:
         found = existing.get(digits)
         option = found or ContextOption(context_id=match.context.id, digits=digits, position=0)
         if found is None:
@@ -143,8 +172,11 @@ def _apply_options(
             counts.options["added"] += 1
         if digits in added:
             option.position = len(added) - added.index(digits)  # listed newest first
-        session.flush()
-        inner = _apply_rules(session, ivr, option, rules, real_ids, counts)
+        options[digits] = option
+    if len(options) > len(existing):
+        session.flush()  # the new options' ids, for their rules
+    for digits, rules in rules_of.items():
+        inner = _apply_rules(session, current, options[digits], rules)
         if digits in existing and not match.new:
             counts.options["changed" if inner else "kept"] += 1
         changed = changed or inner or digits not in existing
@@ -166,24 +198,19 @@ def _content_key(values: dict[str, Any]) -> str:
 
 
 def _apply_rules(
-    session: Session,
-    ivr: Ivr,
-    option: ContextOption,
-    wanted: list[RuleFields],
-    real_ids: dict[int, int],
-    counts: Counts,
+    session: Session, current: Current, option: ContextOption, wanted: list[RuleFields]
 ) -> bool:
     """Whether the option's rules changed (added, removed or moved)."""
-    query = select(Rule).where(Rule.option_id == option.id).order_by(Rule.position, Rule.pk)
+    ivr, counts = current.ivr, current.counts
     free: dict[str, list[Rule]] = defaultdict(list)
-    before = list(session.scalars(query))
+    before = current.rules.get(option.id, [])
     for rule in before:
         free[_content_key({name: getattr(rule, name) for name in RULE_COLUMNS})].append(rule)
     kept: list[Rule] = []
     for position, body in enumerate(wanted):
         values = columns(body)
         if isinstance(body, JumpToContext):
-            values["context"] = real_ids[body.context]
+            values["context"] = current.real_ids[body.context]
         same = free[_content_key(values)]
         if same:
             rule = same.pop(0)

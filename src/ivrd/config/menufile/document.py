@@ -41,6 +41,16 @@ CONTEXT_FIELDS = (
 )
 SOUND_FIELDS = ("sound", "record_digits_sound")
 MODEL_OF: dict[str, type[RuleFields]] = dict(zip(ACTIONS, ACTION_MODELS, strict=True))
+_MISSING = object()
+# per action: (field, default) of every field it exports; required fields have no default
+EXPORTED: dict[str, tuple[tuple[str, Any], ...]] = {
+    action: tuple(
+        (name, _MISSING if info.is_required() else info.get_default())
+        for name, info in model.model_fields.items()
+        if name not in ("action", "order_position")
+    )
+    for action, model in MODEL_OF.items()
+}
 
 Ref = str | dict[str, Any]
 
@@ -117,15 +127,11 @@ class Named:
 
 def rule_entry(rule: Rule, names: Names) -> dict[str, Any]:
     """The action's own parameters and the conditions, leaving out those at their default."""
-    model = MODEL_OF[rule.action]
     entry: dict[str, Any] = {"action": rule.action}
-    for field, info in model.model_fields.items():
-        if field in ("action", "order_position"):
-            continue
+    for field, default in EXPORTED[rule.action]:
         value = getattr(rule, field)
-        if not info.is_required() and value == info.get_default():
-            continue
-        entry[field] = _rule_value(field, value, names)
+        if default is _MISSING or value != default:
+            entry[field] = _rule_value(field, value, names)
     return entry
 
 
