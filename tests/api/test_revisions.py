@@ -6,6 +6,9 @@ from collections.abc import Callable
 from typing import Any
 
 import pytest
+from sqlalchemy import func, select
+
+from ivrd.db.models import IvrRevision
 
 from .conftest import Tenant
 from .ivr_fixtures import (
@@ -202,3 +205,13 @@ def test_revisions_are_private_to_the_tenant(tenant: Tenant, other_tenant: Tenan
     assert answer.status_code == 404 and answer.json() == {
         "message": f"revision {number} not found"
     }
+
+
+def test_revisions_go_with_their_extension(tenant: Tenant) -> None:
+    ext, _ = _small_menu(tenant)
+    count = select(func.count()).select_from(IvrRevision).where(IvrRevision.extension_id == ext)
+    with tenant.server.db.read() as session:
+        assert session.scalar(count) == len(revisions(tenant, ext)) > 0
+    _ok(tenant.http.delete(f"{BASE}/client/@me/extension/{ext}"))
+    with tenant.server.db.read() as session:
+        assert session.scalar(count) == 0
