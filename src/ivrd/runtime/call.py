@@ -84,6 +84,7 @@ class InboundCall:
         self.recording: tuple[str, Path, cmd.RecordVoicemail | None] | None = None
         self.ended = False
         self._answer_sdp = b""
+        self._sdp_version = 1  # of our o= line; RFC 3264 §8
 
     # --- set-up ------------------------------------------------------------------------------
 
@@ -134,8 +135,7 @@ class InboundCall:
 
     def _accept(self, offer: object) -> None:
         assert self.leg is not None and self.target is not None and self.snapshot is not None
-        local = LocalMedia(self.node.media.host, self.leg.local_port, session_id=self.call_id[:10])
-        answer, self.audio = answer_offer(offer, local)  # type: ignore[arg-type]
+        answer, self.audio = answer_offer(offer, self._local(self._sdp_version))  # type: ignore[arg-type]
         self._answer_sdp = bytes(answer)
         self._apply_audio(self.audio)
         self.leg.on_digit = lambda digit: self._feed(Digit(digit, "rfc4733"))
@@ -224,20 +224,26 @@ class InboundCall:
     def _reinvite(self, request: Request, event: ReInviteReceived) -> None:
         assert self.dialog is not None and self.leg is not None
         if event.offer is not None:
-            local = LocalMedia(
-                self.node.media.host,
-                self.leg.local_port,
-                session_id=self.call_id[:10],
-                session_version=2,
-            )
             try:
-                answer, audio = answer_offer(event.offer, local)
+                answer, audio = answer_offer(event.offer, self._local(self._sdp_version))
+                if bytes(answer) != self._answer_sdp:  # RFC 3264 §8: a changed SDP, a new version
+                    self._sdp_version += 1
+                    answer, audio = answer_offer(event.offer, self._local(self._sdp_version))
             except IncompatibleOffer:
                 self.node.sip.respond(self.dialog.respond(request, 488))
                 return
             self._answer_sdp = bytes(answer)
             self._apply_audio(audio)
         self.node.sip.respond(self.dialog.accept_reinvite(request, self._answer_sdp))
+
+    def _local(self, version: int) -> LocalMedia:
+        assert self.leg is not None
+        return LocalMedia(
+            self.node.media.host,
+            self.leg.local_port,
+            session_id=self.call_id[:10],
+            session_version=version,
+        )
 
     def _apply_audio(self, audio: AudioSession) -> None:
         assert self.leg is not None
