@@ -14,6 +14,7 @@ import subprocess
 import sys
 import time
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -67,34 +68,50 @@ def _free_tcp_port() -> int:
         return int(sock.getsockname()[1])
 
 
-@pytest.fixture(scope="module")
-def node(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Node]:
-    data_dir = tmp_path_factory.mktemp("node")
-    http_port, sip_port, outbound = _free_tcp_port(), free_udp_port(), free_udp_port()
-    rtp_base = 20000 + (os.getpid() % 400) * 20
+def node_env(data_dir: Path, sip_port: int, rtp_base: int, outbound: int | None) -> dict[str, str]:
+    """The environment of an ivrd process on loopback with its own ports."""
     env = {
         **os.environ,
         "PYTHONPATH": str(SRC),
         "IVRD_DATA_DIR": str(data_dir),
         "IVRD_SIP_LISTEN": f"127.0.0.1:{sip_port}",
-        "IVRD_SIP_OUTBOUND": f"127.0.0.1:{outbound}",
         "IVRD_RTP_PORT_MIN": str(rtp_base),
         "IVRD_RTP_PORT_MAX": str(rtp_base + 399),
     }
+    if outbound is not None:
+        env["IVRD_SIP_OUTBOUND"] = f"127.0.0.1:{outbound}"
     env.pop("IVRD_DATABASE_URL", None)
+    return env
+
+
+def stop(process: subprocess.Popen[bytes], timeout: float = 15) -> None:
+    """SIGTERM (the node drains), then SIGKILL if it does not stop in time."""
+    if process.poll() is None:
+        process.terminate()
+    try:
+        process.wait(timeout)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait()
+
+
+@contextmanager
+def serve(data_dir: Path, *, sip: bool = True) -> Iterator[Node]:
+    """``ivrd serve`` (API, and the SIP node unless ``sip`` is False), logged in over HTTP."""
+    http_port, sip_port, outbound = _free_tcp_port(), free_udp_port(), free_udp_port()
+    rtp_base = 20000 + (os.getpid() % 400) * 20
+    env = node_env(data_dir, sip_port, rtp_base, outbound)
     log_path = data_dir / "node.log"
+    command = [sys.executable, "-m", "ivrd", "serve", "--port", str(http_port), "--grace", "2"]
     with log_path.open("wb") as log:
-        process = subprocess.Popen(
-            [sys.executable, "-m", "ivrd", "serve", "--port", str(http_port), "--grace", "2"],
-            env=env,
-            stdout=log,
-            stderr=subprocess.STDOUT,
-        )
+        command.append("--sip" if sip else "--no-sip")
+        process = subprocess.Popen(command, env=env, stdout=log, stderr=subprocess.STDOUT)
     node = Node(process, data_dir, log_path, httpx.Client(timeout=30), sip_port, outbound, 0)
     try:
         app_id = node.wait_for_log(r"Application_ID:\s+(\S+)", STARTUP_S).group(1)
         secret = node.wait_for_log(r"Application_Secret:\s+(\S+)").group(1)
-        node.wait_for_log(r"SIP node listening")
+        if sip:
+            node.wait_for_log(r"SIP node listening")
         node.wait_for_log(r"Uvicorn running")
         base = f"http://127.0.0.1:{http_port}"
         token = httpx.post(
@@ -107,9 +124,11 @@ def node(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Node]:
         node.client_id = int(node.http.get("/api/ver1.0/user").json()["client_id"])
         yield node
     finally:
-        process.terminate()
-        try:
-            process.wait(15)
-        except subprocess.TimeoutExpired:
-            process.kill()
+        stop(process)
         node.http.close()
+
+
+@pytest.fixture(scope="module")
+def node(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Node]:
+    with serve(tmp_path_factory.mktemp("node")) as running:
+        yield running

@@ -118,7 +118,10 @@ def pause(ms: int) -> str:
 
 def play_dtmf(key: str) -> str:
     pcap = DTMF_PCAP.format(KEY_NAMES.get(key, key))
-    return f'  <nop><action><exec play_pcap_audio="{pcap}"/></action></nop>\n  <pause milliseconds="400"/>\n'
+    return (
+        f'  <nop><action><exec play_pcap_audio="{pcap}"/></action></nop>\n'
+        '  <pause milliseconds="400"/>\n'
+    )
 
 
 def caller(steps: str, number: str = "79001234567") -> str:
@@ -158,7 +161,8 @@ def callee(answer: int = 200, expect_user: str | None = None, talk_ms: int | Non
 
 
 def _scenario(body: str) -> str:
-    return f'<?xml version="1.0" encoding="ISO-8859-1" ?>\n<scenario name="callee">\n{body}</scenario>\n'
+    head = '<?xml version="1.0" encoding="ISO-8859-1" ?>\n'
+    return f'{head}<scenario name="callee">\n{body}</scenario>\n'
 
 
 def _reply(status: int, sdp: bool) -> str:
@@ -279,3 +283,38 @@ def start_sipp(
     with (workdir / f"{name}.out").open("wb") as out:
         process = subprocess.Popen(command, cwd=workdir, stdout=out, stderr=subprocess.STDOUT)
     return SippRun(process, workdir, name)
+
+
+def routed_caller(steps: str, number: str = "79001234567") -> str:
+    """A UAC scenario for calls through a proxy: the 2xx's Record-Route is kept (``rrs``), the
+    ACK goes to the remote target with the route set, then ``steps`` (e.g. ``RECV_BYE``)."""
+    invite = INVITE.format(caller=number)
+    ack_start = invite.index("  <send>\n    <![CDATA[\n      ACK")
+    ack = ROUTED_ACK.format(caller=number)
+    body = (
+        invite[:ack_start].replace(
+            '<recv response="200" rtd="true"/>', '<recv response="200" rtd="true" rrs="true"/>'
+        )
+        + ack
+    )
+    return (
+        f'<?xml version="1.0" encoding="ISO-8859-1" ?>\n<scenario name="caller">{body}'
+        f"{steps}</scenario>\n"
+    )
+
+
+ROUTED_ACK = """  <send>
+    <![CDATA[
+      ACK [next_url] SIP/2.0
+      Via: SIP/2.0/[transport] [local_ip]:[local_port];branch=[branch]
+      [routes]
+      From: "Caller" <sip:{caller}@[local_ip]:[local_port]>;tag=[pid]SIPpTag[call_number]
+      To: <sip:[service]@[remote_ip]:[remote_port]>[peer_tag_param]
+      Call-ID: [call_id]
+      CSeq: 1 ACK
+      Contact: <sip:sipp@[local_ip]:[local_port]>
+      Max-Forwards: 70
+      Content-Length: 0
+    ]]>
+  </send>
+"""

@@ -148,7 +148,10 @@ INVITE = (
     "Call-ID: {branch}@test\r\nCSeq: 1 INVITE\r\nContact: <sip:tester@127.0.0.1:{me}>\r\n"
     "Max-Forwards: 70\r\nContent-Type: application/sdp\r\nContent-Length: {length}\r\n\r\n{sdp}"
 )
-SDP = "v=0\r\no=- 1 1 IN IP4 127.0.0.1\r\ns=-\r\nc=IN IP4 127.0.0.1\r\nt=0 0\r\nm=audio 4000 RTP/AVP {pts}\r\n"
+SDP = (
+    "v=0\r\no=- 1 1 IN IP4 127.0.0.1\r\ns=-\r\nc=IN IP4 127.0.0.1\r\nt=0 0\r\n"
+    "m=audio 4000 RTP/AVP {pts}\r\n"
+)
 
 
 def _final_status(node: Node, user: str, pts: str = "0") -> int:
