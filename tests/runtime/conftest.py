@@ -68,7 +68,9 @@ def _free_tcp_port() -> int:
         return int(sock.getsockname()[1])
 
 
-def node_env(data_dir: Path, sip_port: int, rtp_base: int, outbound: int | None) -> dict[str, str]:
+def node_env(
+    data_dir: Path, sip_port: int, rtp_base: int, outbound: int | None, rtp_ports: int = 400
+) -> dict[str, str]:
     """The environment of an ivrd process on loopback with its own ports."""
     env = {
         **os.environ,
@@ -76,7 +78,8 @@ def node_env(data_dir: Path, sip_port: int, rtp_base: int, outbound: int | None)
         "IVRD_DATA_DIR": str(data_dir),
         "IVRD_SIP_LISTEN": f"127.0.0.1:{sip_port}",
         "IVRD_RTP_PORT_MIN": str(rtp_base),
-        "IVRD_RTP_PORT_MAX": str(rtp_base + 399),
+        "IVRD_RTP_PORT_MAX": str(rtp_base + rtp_ports - 1),
+        "IVRD_MEDIA_REPORT_S": "1",
     }
     if outbound is not None:
         env["IVRD_SIP_OUTBOUND"] = f"127.0.0.1:{outbound}"
@@ -96,11 +99,14 @@ def stop(process: subprocess.Popen[bytes], timeout: float = 15) -> None:
 
 
 @contextmanager
-def serve(data_dir: Path, *, sip: bool = True) -> Iterator[Node]:
+def serve(
+    data_dir: Path, *, sip: bool = True, rtp_base: int | None = None, rtp_ports: int = 400
+) -> Iterator[Node]:
     """``ivrd serve`` (API, and the SIP node unless ``sip`` is False), logged in over HTTP."""
     http_port, sip_port, outbound = _free_tcp_port(), free_udp_port(), free_udp_port()
-    rtp_base = 20000 + (os.getpid() % 400) * 20
-    env = node_env(data_dir, sip_port, rtp_base, outbound)
+    if rtp_base is None:
+        rtp_base = 20000 + (os.getpid() % 400) * 20
+    env = node_env(data_dir, sip_port, rtp_base, outbound, rtp_ports)
     log_path = data_dir / "node.log"
     command = [sys.executable, "-m", "ivrd", "serve", "--port", str(http_port), "--grace", "2"]
     with log_path.open("wb") as log:

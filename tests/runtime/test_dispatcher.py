@@ -10,6 +10,7 @@ the node's BYE comes back the same way.
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import shutil
@@ -17,10 +18,11 @@ import signal
 import subprocess
 import sys
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -276,3 +278,16 @@ def test_new_calls_succeed_with_one_node_killed(cluster: Cluster, tmp_path: Path
     # the first calls sent to the dead node (before a probe marked it) went through the
     # failure route; later ones were not sent there at all
     assert b"failing over" in proxy_log.read_bytes()[seen:]
+    report = media_report(survivor, lambda r: r["legs_open"] == 0)
+    assert report["legs_opened"] == survivor.calls() and report["packets_sent"] > 0
+
+
+def media_report(node: SipNode, ready: Callable[[dict[str, Any]], bool]) -> dict[str, Any]:
+    """The node's latest ``media {json}`` line (logged every second here) once ``ready``."""
+    deadline = time.monotonic() + 5
+    while True:
+        lines = re.findall(r"media (\{.*\})", node.log())
+        report: dict[str, Any] = json.loads(lines[-1]) if lines else {}
+        if (report and ready(report)) or time.monotonic() > deadline:
+            return report
+        time.sleep(0.2)
