@@ -71,9 +71,10 @@ class Node:
         return node
 
     def log_media_report(self) -> None:
-        """One ``media {json}`` line: legs, packets, loss, digits, send lateness (see
-        ``MediaReport``); every ``IVRD_MEDIA_REPORT_S`` seconds and when the node stops."""
+        """One ``media {json}`` line (see ``MediaReport``): counters are totals since the start;
+        the send lateness covers the time since the previous line, which restarts it."""
         report = dataclasses.asdict(self.context.media.report())
+        self.context.media.lateness.reset()
         log.info("media %s", json.dumps({"calls": self.calls, **report}))
 
     def _schedule_report(self) -> None:
