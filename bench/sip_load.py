@@ -34,7 +34,7 @@ import numpy as np
 ROOT = Path(__file__).resolve().parent.parent
 sys.path[:0] = [str(ROOT), str(ROOT / "src")]
 
-from tests.runtime.conftest import Node, serve  # noqa: E402
+from tests.runtime.conftest import Node, running_node  # noqa: E402
 from tests.runtime.sipp import BYE, caller, pause, start_sipp  # noqa: E402
 from tests.runtime.test_calls import tone  # noqa: E402
 
@@ -175,7 +175,8 @@ def run(calls: int, rate: float, hold_s: float, digit_at_s: float, workdir: Path
         + BYE
     )
     (workdir / "node").mkdir()
-    with serve(workdir / "node", rtp_base=RTP_BASE, rtp_ports=max(400, 2 * calls + 2)) as node:
+    ports = max(400, 2 * calls + 2)
+    with running_node(workdir / "node", rtp_base=RTP_BASE, rtp_ports=ports) as node:
         create_menu(node)
         warm_up(node, workdir)
         pid = node.process.pid

@@ -76,3 +76,15 @@ def test_update_list_delete_and_isolation(tenant: Tenant, other_tenant: Tenant) 
     assert other_tenant.http.delete(item).status_code == 404
     assert tenant.http.delete(item).status_code == 200
     assert tenant.http.get(item).status_code == 404
+
+
+def test_changing_an_interval_renews_the_menus_that_test_it(tenant: Tenant) -> None:
+    from .ivr_fixtures import ivr_url, make_context, make_interval, make_ivr, make_rule
+
+    interval = make_interval(tenant)
+    ext = make_ivr(tenant)
+    context = make_context(tenant, ext)
+    make_rule(tenant, ext, context, "start", action="hangup", interval=interval)
+    before = tenant.http.get(ivr_url(ext)).json()["version"]
+    tenant.http.put(f"{URL}/{interval}", json={"conditions": [{"month": 3}]})
+    assert tenant.http.get(ivr_url(ext)).json()["version"] == before + 1

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 
-from .conftest import Tenant
+from .conftest import Server, Tenant, make_tenant
 from .ivr_fixtures import (
     BASE,
     ivr_url,
@@ -14,6 +16,17 @@ from .ivr_fixtures import (
     make_sound,
     options_url,
 )
+
+
+@pytest.fixture(scope="module")
+def shared(server: Server) -> dict[str, Any]:
+    """One menu for the refusal tables: a refused request changes nothing, so tests may share."""
+    owner = make_tenant(server)
+    ext = make_ivr(owner)
+    ctx = make_context(owner, ext)
+    make_option(owner, ext, ctx, "2")
+    settings = owner.http.get(ivr_url(ext)).json()
+    return {"token": owner.token, "ext": ext, "ctx": ctx, "settings": settings}
 
 
 def test_settings_of_a_new_ivr_are_the_seeds(tenant: Tenant) -> None:
@@ -82,12 +95,14 @@ def test_settings_update_is_partial_and_bumps_version(tenant: Tenant) -> None:
         ({"entry_context": 999999}, "entry_context: context 999999 is not a context of this IVR"),
     ],
 )
-def test_settings_validation(tenant: Tenant, body: dict[str, object], message: str) -> None:
-    ext = make_ivr(tenant)
-    answer = tenant.http.put(ivr_url(ext), json=body)
+def test_settings_validation(
+    server: Server, shared: dict[str, Any], body: dict[str, object], message: str
+) -> None:
+    http = server.http(shared["token"])
+    answer = http.put(ivr_url(shared["ext"]), json=body)
     assert answer.status_code == 400
     assert answer.json()["message"].startswith(message), answer.json()
-    assert tenant.http.get(ivr_url(ext)).json()["version"] == 1
+    assert http.get(ivr_url(shared["ext"])).json() == shared["settings"]
 
 
 def test_settings_body_must_be_an_object(tenant: Tenant) -> None:
@@ -145,12 +160,16 @@ def test_contexts(tenant: Tenant) -> None:
         ({"name": "x", "allow_any_dial": "perhaps"}, "allow_any_dial: Input should be a valid"),
     ],
 )
-def test_context_validation(tenant: Tenant, body: dict[str, object], message: str) -> None:
-    ext = make_ivr(tenant)
-    answer = tenant.http.post(f"{ivr_url(ext)}/context/", json=body)
+def test_context_validation(
+    server: Server, shared: dict[str, Any], body: dict[str, object], message: str
+) -> None:
+    http = server.http(shared["token"])
+    answer = http.post(f"{ivr_url(shared['ext'])}/context/", json=body)
     assert answer.status_code == 400
     assert answer.json()["message"].startswith(message), answer.json()
-    assert tenant.http.get(f"{ivr_url(ext)}/context/").json() == []
+    assert [c["id"] for c in http.get(f"{ivr_url(shared['ext'])}/context/").json()] == [
+        shared["ctx"]
+    ]
 
 
 def test_options_builtin_first_and_undeletable(tenant: Tenant) -> None:
@@ -196,14 +215,13 @@ def test_options_builtin_first_and_undeletable(tenant: Tenant) -> None:
     ],
 )
 def test_option_validation(
-    tenant: Tenant, body: dict[str, object], status: int, message: str
+    server: Server, shared: dict[str, Any], body: dict[str, object], status: int, message: str
 ) -> None:
-    ext = make_ivr(tenant)
-    ctx = make_context(tenant, ext)
-    make_option(tenant, ext, ctx, "2")
-    answer = tenant.http.post(options_url(ext, ctx), json=body)
+    http = server.http(shared["token"])
+    answer = http.post(options_url(shared["ext"], shared["ctx"]), json=body)
     assert answer.status_code == status
     assert answer.json()["message"].startswith(message), answer.json()
+    assert http.get(ivr_url(shared["ext"])).json() == shared["settings"]
 
 
 def test_option_digits_as_a_number_and_the_seeds_broken_json(tenant: Tenant) -> None:
@@ -217,3 +235,20 @@ def test_option_digits_as_a_number_and_the_seeds_broken_json(tenant: Tenant) -> 
         headers={"Content-Type": "application/json"},
     )
     assert broken.status_code == 400 and broken.json()["message"].startswith("Malformed JSON")
+
+
+def test_settings_references_belong_to_the_client_and_ivr(
+    tenant: Tenant, other_tenant: Tenant
+) -> None:
+    ext, sibling = make_ivr(tenant, "071"), make_ivr(tenant, "072")
+    sibling_ctx = make_context(tenant, sibling)
+    theirs = make_sound(other_tenant, "their greeting")
+    wrong_context = tenant.http.put(ivr_url(ext), json={"entry_context": sibling_ctx})
+    assert wrong_context.status_code == 400
+    assert wrong_context.json() == {
+        "message": f"entry_context: context {sibling_ctx} is not a context of this IVR"
+    }
+    wrong_sound = tenant.http.put(ivr_url(ext), json={"vm_greeting": theirs})
+    assert wrong_sound.json() == {"message": f"vm_greeting: sound {theirs} not found"}
+    own = make_sound(tenant, "greeting")
+    assert tenant.http.put(ivr_url(ext), json={"vm_greeting": own}).json()["vm_greeting"] == own

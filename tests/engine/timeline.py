@@ -4,9 +4,22 @@ from __future__ import annotations
 
 from typing import Any
 
-SIDE_EFFECTS = {"play", "say_text", "silence", "say_digits", "stop", "transfer",
-                "cancel_transfer", "http", "record", "voicemail", "rating", "recognise",
-                "stop_recognition", "hangup"}
+SIDE_EFFECTS = {
+    "play",
+    "say_text",
+    "silence",
+    "say_digits",
+    "stop",
+    "transfer",
+    "cancel_transfer",
+    "http",
+    "record",
+    "voicemail",
+    "rating",
+    "recognise",
+    "stop_recognition",
+    "hangup",
+}
 
 
 def line(e: dict[str, Any]) -> str:
@@ -39,8 +52,11 @@ def effects(result: dict[str, Any]) -> list[str]:
 
 def traces(result: dict[str, Any], kind: str) -> list[dict[str, Any]]:
     """The engine's decisions of one kind (without t_ms and kind)."""
-    return [{k: v for k, v in e.items() if k not in ("t_ms", "kind")}
-            for e in result["trace"] if e["kind"] == kind]
+    return [
+        {k: v for k, v in e.items() if k not in ("t_ms", "kind")}
+        for e in result["trace"]
+        if e["kind"] == kind
+    ]
 
 
 def outcome(result: dict[str, Any]) -> tuple[str, list[str], int]:

@@ -69,9 +69,10 @@ def _free_tcp_port() -> int:
 
 
 def node_env(
-    data_dir: Path, sip_port: int, rtp_base: int, outbound: int | None, rtp_ports: int = 400
+    data_dir: Path, sip_port: int, rtp_base: int, outbound: int | None, rtp_ports: int = 20
 ) -> dict[str, str]:
-    """The environment of an ivrd process on loopback with its own ports."""
+    """The environment of an ivrd process on loopback with its own ports (media reports every
+    second, so tests and the load benchmark can read the media plane's figures)."""
     env = {
         **os.environ,
         "PYTHONPATH": str(SRC),
@@ -99,18 +100,24 @@ def stop(process: subprocess.Popen[bytes], timeout: float = 15) -> None:
 
 
 @contextmanager
-def serve(
-    data_dir: Path, *, sip: bool = True, rtp_base: int | None = None, rtp_ports: int = 400
+def running_node(
+    data_dir: Path,
+    extra_env: dict[str, str] | None = None,
+    *,
+    sip: bool = True,
+    rtp_base: int | None = None,
+    rtp_ports: int = 20,
 ) -> Iterator[Node]:
-    """``ivrd serve`` (API, and the SIP node unless ``sip`` is False), logged in over HTTP."""
+    """``python -m ivrd serve`` (API, and the SIP node unless ``sip`` is False) with its own
+    ports and data directory, logged in over HTTP, until the block ends."""
     http_port, sip_port, outbound = _free_tcp_port(), free_udp_port(), free_udp_port()
     if rtp_base is None:
-        rtp_base = 20000 + (os.getpid() % 400) * 20
-    env = node_env(data_dir, sip_port, rtp_base, outbound, rtp_ports)
+        rtp_base = 20000 + (sip_port % 600) * 20
+    env = {**node_env(data_dir, sip_port, rtp_base, outbound, rtp_ports), **(extra_env or {})}
     log_path = data_dir / "node.log"
     command = [sys.executable, "-m", "ivrd", "serve", "--port", str(http_port), "--grace", "2"]
+    command.append("--sip" if sip else "--no-sip")
     with log_path.open("wb") as log:
-        command.append("--sip" if sip else "--no-sip")
         process = subprocess.Popen(command, env=env, stdout=log, stderr=subprocess.STDOUT)
     node = Node(process, data_dir, log_path, httpx.Client(timeout=30), sip_port, outbound, 0)
     try:
@@ -120,13 +127,11 @@ def serve(
             node.wait_for_log(r"SIP node listening")
         node.wait_for_log(r"Uvicorn running")
         base = f"http://127.0.0.1:{http_port}"
-        token = httpx.post(
-            f"{base}/oauth/token",
-            data={"grant_type": "client_credentials", "client_id": app_id, "client_secret": secret},
-        ).json()["access_token"]
-        node.http = httpx.Client(
-            base_url=base, headers={"Authorization": f"Bearer {token}"}, timeout=30
-        )
+        token = httpx.post(f"{base}/oauth/token", data={
+            "grant_type": "client_credentials", "client_id": app_id, "client_secret": secret
+        }).json()["access_token"]
+        node.http = httpx.Client(base_url=base, headers={"Authorization": f"Bearer {token}"},
+                                 timeout=30)
         node.client_id = int(node.http.get("/api/ver1.0/user").json()["client_id"])
         yield node
     finally:
@@ -136,5 +141,5 @@ def serve(
 
 @pytest.fixture(scope="module")
 def node(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Node]:
-    with serve(tmp_path_factory.mktemp("node")) as running:
+    with running_node(tmp_path_factory.mktemp("node")) as running:
         yield running

@@ -34,8 +34,8 @@ INVITE = """
       s=-
       c=IN IP[local_ip_type] [media_ip]
       t=0 0
-      m=audio [media_port] RTP/AVP 0 101
-      a=rtpmap:0 PCMU/8000
+      m=audio [media_port] RTP/AVP {pt} 101
+      a=rtpmap:{pt} {codec}/8000
       a=rtpmap:101 telephone-event/8000
       a=fmtp:101 0-15
     ]]>
@@ -118,18 +118,22 @@ def pause(ms: int) -> str:
 
 def play_dtmf(key: str) -> str:
     pcap = DTMF_PCAP.format(KEY_NAMES.get(key, key))
-    return (
-        f'  <nop><action><exec play_pcap_audio="{pcap}"/></action></nop>\n'
-        '  <pause milliseconds="400"/>\n'
-    )
+    play = f'  <nop><action><exec play_pcap_audio="{pcap}"/></action></nop>\n'
+    return play + pause(400)
 
 
-def caller(steps: str, number: str = "79001234567") -> str:
+def caller(steps: str, number: str = "79001234567", codec: str = "PCMU") -> str:
     """A UAC scenario: INVITE/ACK, then ``steps`` (pauses, DTMF, INFO, BYE or wait for BYE)."""
-    body = INVITE.format(caller=number) + steps.replace("{caller}", number)
+    pt = {"PCMU": 0, "PCMA": 8}[codec]
+    body = INVITE.format(caller=number, pt=pt, codec=codec) + steps.replace("{caller}", number)
     return (
         f'<?xml version="1.0" encoding="ISO-8859-1" ?>\n<scenario name="caller">{body}</scenario>\n'
     )
+
+
+def play_audio(pcap: str = "/usr/share/sip-tester/g711a.pcap") -> str:
+    """Send the caller's voice (sipp's A-law capture) without waiting for it to end."""
+    return f'  <nop><action><exec play_pcap_audio="{pcap}"/></action></nop>\n'
 
 
 def info(digit: str) -> str:
@@ -288,7 +292,7 @@ def start_sipp(
 def routed_caller(steps: str, number: str = "79001234567") -> str:
     """A UAC scenario for calls through a proxy: the 2xx's Record-Route is kept (``rrs``), the
     ACK goes to the remote target with the route set, then ``steps`` (e.g. ``RECV_BYE``)."""
-    invite = INVITE.format(caller=number)
+    invite = INVITE.format(caller=number, pt=0, codec="PCMU")
     ack_start = invite.index("  <send>\n    <![CDATA[\n      ACK")
     ack = ROUTED_ACK.format(caller=number)
     body = (

@@ -44,6 +44,7 @@ def call(
     target: str | None = None,
     answer: int = 200,
     talk_ms: int | None = None,
+    codec: str = "PCMU",
 ) -> None:
     """Run one call; the callee (if any) must see ``target`` dialled; both must succeed."""
     uas = None
@@ -56,7 +57,9 @@ def call(
             port=node.outbound_port,
         )
         time.sleep(0.3)
-    uac = start_sipp(tmp_path, "caller", caller(steps), "-s", service, f"127.0.0.1:{node.sip_port}")
+    uac = start_sipp(
+        tmp_path, "caller", caller(steps, codec=codec), "-s", service, f"127.0.0.1:{node.sip_port}"
+    )
     rc = uac.wait(60)
     assert rc == 0, f"caller failed ({rc}):\n{uac.errors()}\n--- node ---\n{node.log()[-3000:]}"
     if uas is not None:

@@ -26,7 +26,7 @@ from typing import Any
 
 import pytest
 
-from .conftest import Node, node_env, serve, stop
+from .conftest import Node, node_env, running_node, stop
 from .sipp import RECV_BYE, free_udp_port, routed_caller, start_sipp
 from .test_calls import tone
 
@@ -194,7 +194,7 @@ class Cluster:
 def cluster(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Cluster]:
     data_dir = tmp_path_factory.mktemp("cluster")
     with ExitStack() as stack:
-        api = stack.enter_context(serve(data_dir, sip=False))
+        api = stack.enter_context(running_node(data_dir, sip=False))
         base = 28400 + (os.getpid() % 5) * 800  # below the ephemeral ports (32768)
         nodes = []
         for index in range(2):

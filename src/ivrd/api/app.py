@@ -13,10 +13,13 @@ from ivrd.api.errors import install_error_handlers
 from ivrd.api.explorer import OPENAPI_PATH, install_explorer
 from ivrd.api.normalize import NormalizeRequests
 from ivrd.config.auth.router import router as oauth_router
+from ivrd.config.checks.router import router as checks_router
 from ivrd.config.dids.router import router as dids_router
+from ivrd.config.events.router import router as events_router
 from ivrd.config.extensions.router import router as extensions_router
 from ivrd.config.intervals.router import router as intervals_router
 from ivrd.config.ivr.router import router as ivr_router
+from ivrd.config.results.router import router as results_router
 from ivrd.config.simulate.router import router as simulate_router
 from ivrd.config.sounds.router import router as sounds_router
 from ivrd.config.users.router import router as users_router
@@ -47,6 +50,9 @@ RESOURCE_ROUTERS = (
     intervals_router,
     sounds_router,
     simulate_router,
+    results_router,
+    events_router,
+    checks_router,
     ivr_router,
 )
 

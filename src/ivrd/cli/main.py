@@ -240,5 +240,14 @@ def call(
         render(answer.model_dump())
 
 
+def _register_menu_tools() -> None:
+    from ivrd.cli import checks
+
+    checks.register(app)
+
+
+_register_menu_tools()
+
+
 def main() -> None:
     app()

@@ -16,6 +16,7 @@ import re2
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from ivrd.config.references import sound_visible_to
 from ivrd.db import models
 from ivrd.engine import actions
 from ivrd.engine.intervals import Interval, conditions_from_mappings
@@ -118,7 +119,7 @@ def _contexts(session: Session, extension_id: int) -> dict[int, Context]:
 
 
 def _sounds(session: Session, client_id: int) -> tuple[dict[int, int], dict[str, int]]:
-    visible = (models.Sound.client_id == client_id) | models.Sound.client_id.is_(None)
+    visible = sound_visible_to(client_id)
     durations: dict[int, int] = {}
     by_name: dict[str, int] = {}
     for sound in session.scalars(select(models.Sound).where(visible).order_by(models.Sound.id)):

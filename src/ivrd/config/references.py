@@ -9,7 +9,7 @@ Referrer descriptions are predicates ("the entry_context of IVR 204", "the targe
 
 from __future__ import annotations
 
-from sqlalchemy import ColumnElement, or_, select
+from sqlalchemy import ColumnElement, or_, select, update
 from sqlalchemy.orm import Session
 
 from ivrd.db.models import Client, Context, ContextOption, Interval, Ivr, Rule, Sound
@@ -27,16 +27,17 @@ def conflict_message(subject: str, referrers: list[str]) -> str:
     return f"{subject} is {listed}"
 
 
-def sound_visible_to(client: Client) -> ColumnElement[bool]:
-    """The client's own sounds and the provider-wide ones (of no client), as the sound
-    resource lists them."""
-    return or_(Sound.client_id == client.id, Sound.client_id.is_(None))
+def sound_visible_to(client_id: int) -> ColumnElement[bool]:
+    """The client's own sounds and the provider-wide ones (of no client): what the sound
+    resource lists, rules may refer to and calls may play."""
+    return or_(Sound.client_id == client_id, Sound.client_id.is_(None))
 
 
 def check_sound(session: Session, client: Client, field: str, sound_id: int | None) -> None:
     if sound_id is None:
         return
-    found = session.scalar(select(Sound.id).where(Sound.id == sound_id, sound_visible_to(client)))
+    visible = sound_visible_to(client.id)
+    found = session.scalar(select(Sound.id).where(Sound.id == sound_id, visible))
     if found is None:
         raise BadRequest(f"{field}: sound {sound_id} not found")
 
@@ -139,3 +140,21 @@ def option_referrers(session: Session, ivr: Ivr, option: ContextOption) -> list[
         if any(str(p.get("to_option")) == option.digits for p in phrases or []):
             found.append(f"the to_option of rule {rule_id}")
     return found
+
+
+def bump_ivrs_using_sound(session: Session, sound_id: int) -> None:
+    """New audio for a sound changes the snapshots (durations) of the IVRs that play it."""
+    playing = select(Rule.extension_id).where(
+        or_(Rule.sound == sound_id, Rule.record_digits_sound == sound_id)
+    )
+    session.execute(
+        update(Ivr)
+        .where(or_(Ivr.extension_id.in_(playing), Ivr.vm_greeting == sound_id))
+        .values(version=Ivr.version + 1)
+    )
+
+
+def bump_ivrs_using_interval(session: Session, interval_id: int) -> None:
+    """Changed conditions change the snapshots of the IVRs whose rules test the interval."""
+    using = select(Rule.extension_id).where(Rule.interval == interval_id)
+    session.execute(update(Ivr).where(Ivr.extension_id.in_(using)).values(version=Ivr.version + 1))

@@ -356,3 +356,17 @@ class Recording(Base):
     stored_name: Mapped[str] = mapped_column(String(100))
     mailto: Mapped[str | None] = mapped_column(String(1000), nullable=True)
     emailed: Mapped[bool] = mapped_column(Boolean, default=False)
+
+
+class CallEvent(Base):
+    """A webhook of an extension: ``url`` is called with ``method`` when ``event_type`` happens."""
+
+    __tablename__ = "call_events"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    extension_id: Mapped[int] = mapped_column(
+        ForeignKey("extensions.id", ondelete="CASCADE"), index=True
+    )
+    url: Mapped[str] = mapped_column(String(2000))
+    method: Mapped[str] = mapped_column(String(8), default="POST")
+    event_type: Mapped[str] = mapped_column(String(20))

@@ -122,7 +122,8 @@ class StartTimer:
     purpose: str
 
     def __post_init__(self) -> None:
-        _check_id("timer_id", self.timer_id)
+        if type(self.timer_id) is not int or self.timer_id < 1:  # inline: on every call's hot path
+            _check_id("timer_id", self.timer_id)
         _check_ms("delay_ms", self.delay_ms)
 
 
@@ -134,7 +135,8 @@ class CancelTimer:
     timer_id: int
 
     def __post_init__(self) -> None:
-        _check_id("timer_id", self.timer_id)
+        if type(self.timer_id) is not int or self.timer_id < 1:  # inline: on every call's hot path
+            _check_id("timer_id", self.timer_id)
 
 
 @dataclass(frozen=True, slots=True)

@@ -13,6 +13,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from ivrd.engine import variables as var
+from ivrd.engine.actions import VoiceHelper
 from ivrd.engine.commands import (
     CancelTimer,
     CancelTransfer,
@@ -41,6 +42,7 @@ MAX_TRANSFER_DESTINATIONS = 10  # documented limit of `transfer`; simple_transfe
 VOICEMAIL_MAX_MS = 180_000
 TTS_MS_PER_CHAR = 70
 MAX_ROUTING_STEPS = 100
+PLAY, TIMER, TRANSFER, REQUEST = 0, 1, 2, 3  # id kinds
 
 
 def _nothing(now: float, out: Out) -> None:
@@ -60,7 +62,7 @@ class SessionCore:
         "_context",
         "_failed_transfer",
         "_finals",
-        "_last_id",
+        "_issued",
         "_lifetime_due",
         "_lifetime_exit",
         "_lifetime_timer",
@@ -108,7 +110,7 @@ class SessionCore:
         self.call_status: str | None = None
         self.out_caller_number: str | None = None
         self.out_caller_name: str | None = None
-        self._last_id = 0
+        self._issued = [0, 0, 0, 0]  # last id per kind: PLAY, TIMER, TRANSFER, REQUEST
         self._context: Context | None = None
         self._option = ""
         self._rules: tuple[Rule, ...] = ()
@@ -140,20 +142,21 @@ class SessionCore:
         self._record_var = ""
         self._rate_max = 0
         self._finals = 0
-        self._vh: object = None
+        self._vh: VoiceHelper | None = None
 
     # ids, traces, timers -------------------------------------------------------------------
 
-    def _new_id(self) -> int:
-        self._last_id += 1
-        return self._last_id
+    def _new_id(self, kind: int) -> int:
+        """A fresh id of one kind (ids count per kind, so an event's id is checkable)."""
+        self._issued[kind] += 1
+        return self._issued[kind]
 
     @staticmethod
     def _trace(out: Out, kind: str, *fields: tuple[str, TraceValue]) -> None:
         out.append(Trace(kind, fields))
 
     def _start_timer(self, delay_ms: int, purpose: str, then: Then, out: Out) -> None:
-        self._timer_id = tid = self._new_id()
+        self._timer_id = tid = self._new_id(TIMER)
         self._timer_end = then
         out.append(StartTimer(tid, delay_ms, purpose))
 
@@ -179,11 +182,11 @@ class SessionCore:
         """
         text = self.variables.get(var.TTS_TEXT) if from_variable else None
         if text:
-            pid = self._new_id()
+            pid = self._new_id(PLAY)
             voice = self.variables.get(var.TTS_VOICE) or None
             out.append(PlayText(pid, text, voice, mode, len(text) * TTS_MS_PER_CHAR))
         elif sound is not None and sound in self.menu.sound_durations_ms:
-            pid = self._new_id()
+            pid = self._new_id(PLAY)
             out.append(PlaySound(pid, sound, mode, self.menu.sound_durations_ms[sound]))
         else:
             return False
@@ -221,7 +224,7 @@ class SessionCore:
     def _transfer(
         self, dsts: tuple[str, ...], simple: bool, timeout_s: int | None, final: bool, out: Out
     ) -> None:
-        self._transfer_id = tid = self._new_id()
+        self._transfer_id = tid = self._new_id(TRANSFER)
         self._transfer_final = final
         self._transfer_dsts = dsts
         out.append(
@@ -244,15 +247,18 @@ class SessionCore:
         if self.outcome is None:
             self.outcome = Outcome(action, reason)
         self.state = State.ENDED
-        self._trace(out, "end", ("action", self.outcome.action), ("reason", reason))
         if hangup:
             out.append(HangUp(cause))
+        self._trace(out, "end", ("action", self.outcome.action), ("reason", reason))
 
     def _guard(self, now: float, out: Out) -> bool:
-        """Count a routing step; True (and the call ended) when the loop guard trips."""
-        if now != self._steps_at:
-            self._steps_at = now
-            self._steps = 0
+        """Count a routing step; True (and the call ended) when the loop guard trips.
+
+        The count restarts only on caller input or when media played since the last step
+        (``_media_played``): waiting alone does not count, so a menu that cycles through
+        timeouts without ever playing anything is stopped too.
+        """
+        self._steps_at = now
         self._steps += 1
         if self._steps <= MAX_ROUTING_STEPS:
             return False
@@ -267,3 +273,8 @@ class SessionCore:
         self._stop_all(out)
         self._end(out, "error", "loop guard")
         return True
+
+    def _media_played(self, now: float) -> None:
+        """A prompt ended: if it took time since the last routing step, restart the count."""
+        if now > self._steps_at:
+            self._steps = 0

@@ -1,8 +1,11 @@
 """When a caller's input is complete, and what it selects.
 
 Pure functions over the collected digits and the precomputed key sets of the menu snapshot.
-The rule behind ``completion``: a caller never waits for nothing — once no option and no
-dialable extension can still grow from the digits, the input is complete at once.
+The rule behind ``completion``: a caller never waits for nothing — once the digits select an
+option (or a dialable extension) and nothing longer starts with them, the input is complete at
+once. Digits that can match nothing are still collected to the end (``digit_len``, ``#`` or the
+inter-digit timeout): completing them early would make the rest of a mistyped number land on
+the ``invalid`` option's prompt as new input.
 """
 
 from __future__ import annotations
@@ -32,7 +35,7 @@ def completion(digits: str, context: Context, menu: Menu, limit: int) -> str | N
         return None
     if digits in context.digit_options or (dialable and digits in menu.extensions):
         return "unique_match"
-    return "no_match_possible"
+    return None
 
 
 def select(digits: str, context: Context, menu: Menu) -> Selection:

@@ -55,7 +55,8 @@ class PromptFinished:
     play_id: int
 
     def __post_init__(self) -> None:
-        _check_id("play_id", self.play_id)
+        if type(self.play_id) is not int or self.play_id < 1:  # inline: on every call's hot path
+            _check_id("play_id", self.play_id)
 
 
 @dataclass(frozen=True, slots=True)
@@ -65,7 +66,8 @@ class TimerFired:
     timer_id: int
 
     def __post_init__(self) -> None:
-        _check_id("timer_id", self.timer_id)
+        if type(self.timer_id) is not int or self.timer_id < 1:  # inline: on every call's hot path
+            _check_id("timer_id", self.timer_id)
 
 
 @dataclass(frozen=True, slots=True)

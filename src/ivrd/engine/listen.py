@@ -105,6 +105,7 @@ class Listener(Runner):
         """``allow_any_dial``: the input is a client's extension; transfer to it."""
         if self._guard(now, out):
             return
+        self._trace(out, "dial", ("extension", number))
         self._begin_rules(f"dial {number}", (Rule(0, a.Transfer(number), final=True),))
         self._proceed(now, out)
 
@@ -217,7 +218,7 @@ class Listener(Runner):
 
     @property
     def _helper(self) -> a.VoiceHelper:
-        assert isinstance(self._vh, a.VoiceHelper)
+        assert self._vh is not None  # set by _act_voice_helper before any use
         return self._vh
 
     def _vh_listen(self, now: float, out: Out) -> None:

@@ -20,10 +20,13 @@ from ivrd.engine.commands import (
     RecordVoicemail,
     SayDigits,
     StartRecording,
+    Trace,
 )
 from ivrd.engine.conditions import failing_condition
 from ivrd.engine.core import (
     MAX_TRANSFER_DESTINATIONS,
+    PLAY,
+    REQUEST,
     VOICEMAIL_MAX_MS,
     Out,
     SessionCore,
@@ -58,7 +61,7 @@ class Runner(SessionCore):
         if self._guard(now, out):
             return
         context = self.menu.contexts.get(context_id)
-        self._trace(out, "option", ("context", context_id), ("option", option), ("why", why))
+        out.append(Trace("option", (("context", context_id), ("option", option), ("why", why))))
         if context is None:
             self._trace(out, "error", ("reason", f"context {context_id} does not exist"))
             self._default_end(now, out, f"context {context_id} does not exist")
@@ -110,8 +113,9 @@ class Runner(SessionCore):
         self._rule = rule
         self._ran_any = True
         self._failed_transfer = False
-        self._trace(out, "rule", ("rule", rule.id), ("action", ACTION_NAMES[type(rule.action)]))
-        return ACTIONS[type(rule.action)](self, rule.action, now, out)
+        kind = type(rule.action)
+        out.append(Trace("rule", (("rule", rule.id), ("action", ACTION_NAMES[kind]))))
+        return ACTIONS[kind](self, rule.action, now, out)
 
     def _option_done(self, now: float, out: Out) -> None:
         if not self._ran_any:
@@ -153,7 +157,7 @@ class Runner(SessionCore):
         self._end(out, "voicemail", "voicemail length limit")
 
     def _prompt_done(self, now: float, out: Out) -> None:
-        self._steps = 0
+        self._media_played(now)
         self._proceed(now, out)
 
     # routing actions -----------------------------------------------------------------------
@@ -213,7 +217,7 @@ class Runner(SessionCore):
     def _silence(self, ms: int, out: Out) -> int:
         if ms <= 0:
             return CONTINUE
-        pid = self._new_id()
+        pid = self._new_id(PLAY)
         out.append(PlaySilence(pid, ms))
         self._began_play(pid, "background", self._prompt_done, self._interrupt)
         return WAIT
@@ -230,7 +234,7 @@ class Runner(SessionCore):
         if not digits:
             self._trace(out, "nothing", ("reason", "no digits to say"))
             return CONTINUE
-        pid = self._new_id()
+        pid = self._new_id(PLAY)
         out.append(SayDigits(pid, digits, method, len(digits) * SAY_MS_PER_DIGIT))
         self._began_play(pid, "background", self._prompt_done, self._interrupt)
         return WAIT
@@ -263,7 +267,7 @@ class Runner(SessionCore):
             self._trace(out, "nothing", ("reason", f"bad Call Interactive URL {url!r}"))
             return CONTINUE
         timeout_s = act.call_interactive_timeout or DEFAULT_INTERACTIVE_TIMEOUT_S
-        self._request_id = rid = self._new_id()
+        self._request_id = rid = self._new_id(REQUEST)
         out.append(
             HttpRequest(rid, act.call_interactive_method, url, self._request_params(), timeout_s)
         )

@@ -14,7 +14,7 @@ from collections.abc import Callable
 from typing import Any
 
 from ivrd.engine.commands import CancelTimer, Command, StartTimer
-from ivrd.engine.core import Out
+from ivrd.engine.core import PLAY, REQUEST, TIMER, TRANSFER, Out
 from ivrd.engine.events import (
     BridgeEnded,
     CallEntered,
@@ -54,12 +54,14 @@ class CallSession(Listener):
 
     def handle(self, event: Event, now: float) -> list[Command]:
         """Feed one event; returns the commands it causes (traces included)."""
-        if self.state is State.ERROR:
+        state = self.state
+        if state is _ERROR:
             raise SessionError(f"session is in ERROR; refused {event!r}")
         out: Out = []
+        kind = type(event)
         try:
-            if type(event) in ACCEPTS[self.state]:
-                _HANDLERS[type(event)](self, event, now, out)
+            if kind in ACCEPTS[state]:
+                _HANDLERS[kind](self, event, now, out)
             else:
                 self._unexpected(event, out)
         except Exception:
@@ -70,7 +72,7 @@ class CallSession(Listener):
     @property
     def ended(self) -> bool:
         """True once the call is over (or the session broke)."""
-        return self.state is State.ENDED or self.state is State.ERROR
+        return self.state in _DONE
 
     # events --------------------------------------------------------------------------------
 
@@ -84,7 +86,7 @@ class CallSession(Listener):
             ("menu_version", settings.version),
         )
         if settings.lifetime:
-            self._lifetime_timer = tid = self._new_id()
+            self._lifetime_timer = tid = self._new_id(TIMER)
             out.append(StartTimer(tid, settings.lifetime * 1000, "lifetime"))
         if settings.sleep_time:
             self.state = State.SLEEPING
@@ -244,7 +246,7 @@ class CallSession(Listener):
     # races and errors ----------------------------------------------------------------------
 
     def _stale(self, event: Event, ident: int, out: Out) -> None:
-        if 0 < ident <= self._last_id:
+        if 0 < ident <= self._issued[_ID_KINDS[type(event)]]:
             self._ignore(event, "no longer awaited", out)
         else:
             raise SessionError(
@@ -252,23 +254,34 @@ class CallSession(Listener):
             )
 
     def _unexpected(self, event: Event, out: Out) -> None:
-        if type(event) in RACY:
-            ident = _id_of(event)
+        if type(event) in RACY and self.state is not State.IDLE:
             if self.state is State.ENDED:
                 self._ignore(event, "call ended", out)
                 return
-            if ident == 0:
+            kind = _ID_KINDS.get(type(event))
+            if kind is None:
                 self._ignore(event, f"state {self.state.value}", out)
                 return
-            if ident <= self._last_id:
-                self._ignore(event, "no longer awaited", out)
-                return
+            self._stale(event, _id_of(event), out)
+            return
         raise SessionError(
             f"{type(event).__name__} is not accepted in state {self.state.value}: {event!r}"
         )
 
     def _ignore(self, event: Event, why: str, out: Out) -> None:
         self._trace(out, "ignored", ("event", type(event).__name__), ("reason", why))
+
+
+_ERROR = State.ERROR
+_DONE = frozenset({State.ENDED, State.ERROR})
+_ID_KINDS: dict[type, int] = {
+    PromptFinished: PLAY,
+    TimerFired: TIMER,
+    TransferEnded: TRANSFER,
+    BridgeEnded: TRANSFER,
+    HttpAnswered: REQUEST,
+    HttpFailed: REQUEST,
+}
 
 
 def _id_of(event: Event) -> int:

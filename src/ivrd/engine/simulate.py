@@ -5,7 +5,8 @@ prompts last their known duration, timers fire, transfers ring and answer as the
 map says (unlisted numbers answer), Call Interactive answers come from canned replies, and the
 caller presses digits, speaks or hangs up as scripted. Everything returned is plain data
 (JSON-ready). The run always ends: at the call's end, or at ``max_ms`` of virtual time, or after
-``MAX_EVENTS`` events, whichever comes first.
+``MAX_EVENTS`` events, whichever comes first. ``Simulation`` is the resumable form, for live
+Call Interactive requests performed by the caller (e.g. with an async HTTP client).
 
 Script items (plain dicts, as the API receives them), run one after another::
 
@@ -53,6 +54,7 @@ from ivrd.engine.events import (
     TransferEnded,
 )
 from ivrd.engine.menu import CallInfo, Menu
+from ivrd.engine.script import ScriptItem, parse_script
 from ivrd.engine.session import CallSession
 
 RING_MS = 3000  # an answering destination picks up after this
@@ -66,52 +68,8 @@ TRANSFER_OUTCOMES = frozenset({"answer", "answered", "busy", "no_answer", "faile
 JSON = dict[str, Any]
 HttpReply = tuple[int, bytes | str] | None
 Interactive = (
-    Callable[[str, str, tuple[tuple[str, str], ...]], HttpReply] | Mapping[str, Any] | None
+    Callable[[str, str, tuple[tuple[str, str], ...]], HttpReply] | Mapping[str, Any] | str | None
 )
-
-
-@dataclasses.dataclass(frozen=True, slots=True)
-class ScriptItem:
-    """One validated script step."""
-
-    after_ms: int
-    when_playing: int | None
-    digits: str | None = None
-    speech: str | None = None
-    hangup: bool = False
-    final: bool = True
-
-    @classmethod
-    def parse(cls, raw: Mapping[str, Any], index: int) -> ScriptItem:
-        where = f"script[{index}]"
-        unknown = set(raw) - {"after_ms", "when_playing", "digits", "speech", "hangup", "final"}
-        if unknown:
-            raise ValueError(f"{where}: unknown keys {sorted(unknown)}")
-        acts = [k for k in ("digits", "speech", "hangup") if raw.get(k) not in (None, False)]
-        if len(acts) != 1:
-            raise ValueError(f"{where}: needs exactly one of digits, speech, hangup")
-        after, playing = raw.get("after_ms", 0), raw.get("when_playing")
-        if type(after) is not int or after < 0:
-            raise ValueError(f"{where}: after_ms must be a non-negative integer")
-        if playing is not None and type(playing) is not int:
-            raise ValueError(f"{where}: when_playing must be a sound id")
-        digits = raw.get("digits")
-        if digits is not None and (
-            not isinstance(digits, str) or not all(d in "0123456789*#" for d in digits)
-        ):
-            raise ValueError(f"{where}: digits must be a string of 0-9, * and #")
-        speech = raw.get("speech")
-        if speech is not None and not isinstance(speech, str):
-            raise ValueError(f"{where}: speech must be a string")
-        final = raw.get("final", True)
-        if not isinstance(final, bool) or (speech is None and "final" in raw):
-            raise ValueError(f"{where}: final must be a boolean, and goes with speech")
-        return cls(after, playing, digits, speech, raw.get("hangup") is True, final)
-
-
-def parse_script(script: Iterable[Mapping[str, Any]]) -> tuple[ScriptItem, ...]:
-    """Validate a script (raises ValueError naming the bad item)."""
-    return tuple(ScriptItem.parse(item, i) for i, item in enumerate(script))
 
 
 def simulate(
@@ -128,75 +86,119 @@ def simulate(
     verbose: bool = False,
 ) -> JSON:
     """Run the call; ``{"trace": [...], "outcome": {...}, "variables": {...}}``."""
-    for number, result in (transfers or {}).items():
-        if result not in TRANSFER_OUTCOMES:
-            raise ValueError(
-                f"transfers[{number!r}] must be one of {sorted(TRANSFER_OUTCOMES)}, got {result!r}"
-            )
-    start = at.timestamp() if isinstance(at, datetime.datetime) else float(at)
-    run = _Run(
+    sim = Simulation(
         menu,
         call,
-        parse_script(script),
-        start,
-        transfers or {},
-        talk_ms,
-        call_interactive,
-        speech_available,
-        max_ms,
-        verbose,
+        script,
+        at=at,
+        transfers=transfers,
+        talk_ms=talk_ms,
+        call_interactive=call_interactive,
+        speech_available=speech_available,
+        max_ms=max_ms,
+        verbose=verbose,
     )
-    return run.go()
+    sim.run()
+    return sim.result()
 
 
-class _Run:
-    """The virtual runtime for one simulated call."""
+class Simulation:
+    """One simulated call, resumable for live Call Interactive requests.
+
+    With ``call_interactive="live"``, ``run()`` stops at each request and returns it; the
+    caller performs it (asynchronously if it likes) and reports with ``answer`` or ``fail``,
+    then calls ``run()`` again. ``run()`` returns None once the call is over; ``result()``
+    gives the plain-data result. The answer arrives ``HTTP_MS`` later in virtual time.
+    """
 
     def __init__(
         self,
         menu: Menu,
         call: CallInfo,
-        script: tuple[ScriptItem, ...],
-        start: float,
-        transfers: Mapping[str, str],
-        talk_ms: int,
-        interactive: Interactive,
-        speech: bool,
-        max_ms: int,
-        verbose: bool,
+        script: Iterable[Mapping[str, Any]] = (),
+        *,
+        at: datetime.datetime | float = 0.0,
+        transfers: Mapping[str, str] | None = None,
+        talk_ms: int = DEFAULT_TALK_MS,
+        call_interactive: Interactive | str = None,
+        speech_available: bool = True,
+        max_ms: int = DEFAULT_MAX_MS,
+        verbose: bool = False,
     ) -> None:
+        for number, result in (transfers or {}).items():
+            if result not in TRANSFER_OUTCOMES:
+                raise ValueError(
+                    f"transfers[{number!r}] must be one of "
+                    f"{sorted(TRANSFER_OUTCOMES)}, got {result!r}"
+                )
+        if isinstance(call_interactive, str) and call_interactive != "live":
+            raise ValueError(
+                f"call_interactive must be 'live', a mapping or a callable, "
+                f"got {call_interactive!r}"
+            )
         self.session = CallSession(menu, call)
-        self.script, self.next_item = script, 0
-        self.start, self.transfers, self.talk_ms = start, transfers, talk_ms
-        self.interactive, self.speech, self.max_ms = interactive, speech, max_ms
+        self.script, self.next_item = parse_script(script), 0
+        self.start = at.timestamp() if isinstance(at, datetime.datetime) else float(at)
+        self.transfers, self.talk_ms = transfers or {}, talk_ms
+        self.interactive, self.speech, self.max_ms = call_interactive, speech_available, max_ms
         self.verbose = verbose
         self.queue: list[tuple[int, int, Event | ScriptItem]] = []
         self.seq = 0
         self.now_ms = 0
+        self.events = 0
+        self.started = False
+        self.pending: HttpRequest | None = None
         self.dropped: set[tuple[type, int]] = set()
         self.playing: dict[int, tuple[int, int]] = {}  # play_id -> (sound_id, started t_ms)
-        self.trace: list[JSON] = []
+        self.log: list[tuple[int, Command]] = []
         self.outcome_ms = 0
         self.waiting: ScriptItem | None = None
 
-    def go(self) -> JSON:
+    def run(self) -> HttpRequest | None:
+        """Run until the call is over (None) or a live request needs an answer (it)."""
         session = self.session
-        self._arm()
-        self._apply(session.start(self.start))
-        events = 0
-        while self.queue and not session.ended and events < MAX_EVENTS:
-            t, _, item = heapq.heappop(self.queue)
+        if not self.started:
+            self.started = True
+            self._arm()
+            self._apply(session.start(self.start))
+        queue, dropped, pop = self.queue, self.dropped, heapq.heappop
+        while self.pending is None and queue and self.events < MAX_EVENTS and not session.ended:
+            t, _, item = pop(queue)
             if t > self.max_ms:
+                queue.clear()
                 break
             self.now_ms = t
-            events += 1
-            if isinstance(item, ScriptItem):
-                self._perform(item)
-            elif (type(item), _key(item)) not in self.dropped:
-                if type(item) is PromptFinished:
-                    self.playing.pop(item.play_id, None)
-                self._apply(session.handle(item, self.start + t / 1000))
-        return self._result()
+            self.events += 1
+            kind = type(item)
+            if kind is ScriptItem:
+                self._perform(item)  # type: ignore[arg-type]
+                continue
+            attr = _KEY_ATTR.get(kind)
+            if attr is not None:
+                key = (kind, getattr(item, attr))
+                if key in dropped:
+                    continue
+                if kind is PromptFinished:
+                    self.playing.pop(key[1], None)
+            self._apply(session.handle(item, self.start + t / 1000))  # type: ignore[arg-type]
+        return self.pending
+
+    def answer(self, status: int, body: bytes | str) -> None:
+        """The live answer to the pending request."""
+        request = self._take_pending()
+        data = body.encode() if isinstance(body, str) else body
+        self._at(self.now_ms + HTTP_MS, HttpAnswered(request.request_id, status, data))
+
+    def fail(self, reason: str) -> None:
+        """The pending live request got no answer."""
+        request = self._take_pending()
+        self._at(self.now_ms + HTTP_MS, HttpFailed(request.request_id, reason))
+
+    def _take_pending(self) -> HttpRequest:
+        if self.pending is None:
+            raise RuntimeError("no live Call Interactive request is pending")
+        request, self.pending = self.pending, None
+        return request
 
     # what the caller does ----------------------------------------------------------------
 
@@ -231,36 +233,42 @@ class _Run:
     # what the runtime does ---------------------------------------------------------------
 
     def _apply(self, commands: list[Command]) -> None:
+        log, perform, now_ms = self.log, _PERFORM, self.now_ms
         for cmd in commands:
-            self._record(cmd)
-            self._perform_command(cmd)
-        if self.session.outcome is not None and not self.outcome_ms:
-            self.outcome_ms = self.now_ms or 1
+            log.append((now_ms, cmd))
+            act = perform.get(type(cmd))
+            if act is not None:
+                act(self, cmd)
+        if not self.outcome_ms and self.session.outcome is not None:
+            self.outcome_ms = now_ms or 1
 
-    def _perform_command(self, cmd: Command) -> None:
-        if isinstance(cmd, PlaySound | PlayText | PlaySilence | SayDigits):
-            self._at(self.now_ms + cmd.duration_ms, PromptFinished(cmd.play_id))
-            if isinstance(cmd, PlaySound):
-                self.playing[cmd.play_id] = (cmd.sound_id, self.now_ms)
-                item = self.waiting
-                if item is not None and item.when_playing == cmd.sound_id:
-                    self.waiting = None
-                    self._at(self.now_ms + item.after_ms, item)
-        elif isinstance(cmd, StopPlayback):
-            self.dropped.add((PromptFinished, cmd.play_id))
-            self.playing.pop(cmd.play_id, None)
-        elif isinstance(cmd, StartTimer):
-            self._at(self.now_ms + cmd.delay_ms, TimerFired(cmd.timer_id))
-        elif isinstance(cmd, CancelTimer):
-            self.dropped.add((TimerFired, cmd.timer_id))
-        elif isinstance(cmd, Transfer):
-            self._ring(cmd)
-        elif isinstance(cmd, CancelTransfer):
-            self.dropped.add((TransferEnded, cmd.transfer_id))
-            self.dropped.add((BridgeEnded, cmd.transfer_id))
-        elif isinstance(cmd, HttpRequest):
-            self._http(cmd)
-        elif isinstance(cmd, StartRecognition) and not self.speech:
+    def _prompt(self, cmd: PlaySound | PlayText | PlaySilence | SayDigits) -> None:
+        self._at(self.now_ms + cmd.duration_ms, PromptFinished(cmd.play_id))
+
+    def _sound(self, cmd: PlaySound) -> None:
+        self._prompt(cmd)
+        self.playing[cmd.play_id] = (cmd.sound_id, self.now_ms)
+        item = self.waiting
+        if item is not None and item.when_playing == cmd.sound_id:
+            self.waiting = None
+            self._at(self.now_ms + item.after_ms, item)
+
+    def _stop(self, cmd: StopPlayback) -> None:
+        self.dropped.add((PromptFinished, cmd.play_id))
+        self.playing.pop(cmd.play_id, None)
+
+    def _timer(self, cmd: StartTimer) -> None:
+        self._at(self.now_ms + cmd.delay_ms, TimerFired(cmd.timer_id))
+
+    def _cancel_timer(self, cmd: CancelTimer) -> None:
+        self.dropped.add((TimerFired, cmd.timer_id))
+
+    def _cancel_transfer(self, cmd: CancelTransfer) -> None:
+        self.dropped.add((TransferEnded, cmd.transfer_id))
+        self.dropped.add((BridgeEnded, cmd.transfer_id))
+
+    def _recognise(self, cmd: StartRecognition) -> None:
+        if not self.speech:
             self._at(self.now_ms, RecognitionUnavailable())
 
     def _ring(self, cmd: Transfer) -> None:
@@ -282,6 +290,9 @@ class _Run:
                 self._at(self.now_ms + REJECT_MS, TransferEnded(tid, "failed"))
 
     def _http(self, cmd: HttpRequest) -> None:
+        if self.interactive == "live":
+            self.pending = cmd
+            return
         reply = self._canned(cmd)
         rid = cmd.request_id
         if reply is None:
@@ -295,7 +306,7 @@ class _Run:
         """The canned answer: (status, body, delay); a mapping's value may give
         ``{"status", "body", "delay_ms"}`` or ``(status, body)``."""
         source = self.interactive
-        if source is None:
+        if source is None or isinstance(source, str):
             return None
         if callable(source):
             answer = source(cmd.method, cmd.url, cmd.params)
@@ -318,20 +329,29 @@ class _Run:
         self.seq += 1
         heapq.heappush(self.queue, (t_ms, self.seq, item))
 
-    def _record(self, cmd: Command) -> None:
-        if isinstance(cmd, Trace):
-            entry: JSON = {"t_ms": self.now_ms}
-            entry.update(cmd.as_dict())
-        elif not self.verbose and isinstance(cmd, StartTimer | CancelTimer):
-            return
-        else:
-            entry = {"t_ms": self.now_ms, "kind": cmd.KIND}
-            for name in _FIELDS[type(cmd)]:
-                value = getattr(cmd, name)
-                entry[_RENAME.get(name, name)] = list(value) if isinstance(value, tuple) else value
-        self.trace.append(entry)
+    def _trace_entries(self) -> list[JSON]:
+        """The log as plain dicts (built once, at the end: the run itself stays lean)."""
+        entries: list[JSON] = []
+        add, quiet = entries.append, () if self.verbose else _QUIET
+        for t_ms, cmd in self.log:
+            kind = type(cmd)
+            if kind is Trace:
+                entry: JSON = {"t_ms": t_ms, "kind": cmd.kind}  # type: ignore[union-attr]
+                entry.update(cmd.fields)  # type: ignore[union-attr]
+            elif kind in quiet:
+                continue
+            else:
+                entry = {"t_ms": t_ms, "kind": cmd.KIND}
+                for name, key in _FIELDS[kind]:
+                    value = getattr(cmd, name)
+                    entry[key] = list(value) if type(value) is tuple else value
+            add(entry)
+        return entries
 
-    def _result(self) -> JSON:
+    def result(self) -> JSON:
+        """``{"trace", "outcome", "variables"}`` (ends the call first if it is still on)."""
+        if not self.started:
+            self.run()
         session = self.session
         if not session.ended:
             self.now_ms = min(self.now_ms, self.max_ms)
@@ -351,24 +371,36 @@ class _Run:
                 "destinations": list(done.destinations),
                 "t_ms": self.outcome_ms,
             }
-        return {"trace": self.trace, "outcome": outcome, "variables": dict(session.variables)}
+        return {
+            "trace": self._trace_entries(),
+            "outcome": outcome,
+            "variables": dict(session.variables),
+        }
 
 
-def _key(event: Event | ScriptItem) -> int:
-    for name in ("play_id", "timer_id", "transfer_id"):
-        value = getattr(event, name, None)
-        if value is not None:
-            return int(value)
-    return 0
-
-
+_KEY_ATTR: dict[type, str] = {
+    PromptFinished: "play_id",
+    TimerFired: "timer_id",
+    TransferEnded: "transfer_id",
+    BridgeEnded: "transfer_id",
+}
+_QUIET = frozenset({StartTimer, CancelTimer})
 _RENAME = {"sound_id": "sound"}
-_FIELDS: dict[type, tuple[str, ...]] = {}
-
-
-def _fields_of(cls: type) -> tuple[str, ...]:
-    return tuple(f.name for f in dataclasses.fields(cls))
-
-
-for _cls in Command.__args__:
-    _FIELDS[_cls] = _fields_of(_cls)
+_FIELDS: dict[type, tuple[tuple[str, str], ...]] = {
+    cls: tuple((f.name, _RENAME.get(f.name, f.name)) for f in dataclasses.fields(cls))
+    for cls in Command.__args__
+}
+_S = Simulation
+_PERFORM: dict[type, Callable[[Simulation, Any], None]] = {
+    PlaySound: _S._sound,
+    PlayText: _S._prompt,
+    PlaySilence: _S._prompt,
+    SayDigits: _S._prompt,
+    StopPlayback: _S._stop,
+    StartTimer: _S._timer,
+    CancelTimer: _S._cancel_timer,
+    Transfer: _S._ring,
+    CancelTransfer: _S._cancel_transfer,
+    HttpRequest: _S._http,
+    StartRecognition: _S._recognise,
+}

@@ -1,11 +1,12 @@
 """A call session's states, the events each state accepts, and the engine's errors.
 
-The table ``ACCEPTS`` is the whole contract with the driver (runtime or simulator): an event
-of a type a state does not accept is either a legitimate race — something we asked for earlier
-and no longer care about (a timer we cancelled, a prompt we stopped, an HTTP answer after its
-timeout, speech after recognition stopped, anything after the call ended) — which the session
-ignores with a trace, or a driver bug, which raises ``SessionError`` and leaves the session in
-``ERROR`` for good (as h11 does).
+The table ``MOVES`` is the whole contract with the driver (runtime or simulator): which event
+types each state accepts (``ACCEPTS``, derived from it) and which states each may lead to (the
+property tests check every move against it). An event of a type a state does not accept is
+either a legitimate race — something we asked for earlier and no longer care about (a timer we
+cancelled, a prompt we stopped, an HTTP answer after its timeout, speech after recognition
+stopped, anything after the call ended) — which the session ignores with a trace, or a driver
+bug, which raises ``SessionError`` and leaves the session in ``ERROR`` for good (as h11 does).
 """
 
 from __future__ import annotations
@@ -43,22 +44,54 @@ class State(enum.Enum):
     ENDED = "ended"  # the call is over
     ERROR = "error"  # the driver broke the contract; nothing more is accepted
 
+    # Members are singletons: identity hashing keeps the per-event table lookup cheap.
+    __hash__ = object.__hash__
 
-_LIVE = frozenset({Digit, CallerHungUp, TimerFired})
-_RECOGNITION = frozenset({SpeechRecognised, RecognitionUnavailable})
 
+_S = State
+# Where running rules can leave the session (they may also end the call).
+_RUNS = frozenset(
+    {_S.PLAYING, _S.WAITING, _S.COLLECTING, _S.TRANSFERRING, _S.REQUESTING, _S.VOICEMAIL, _S.ENDED}
+)
+_LIFETIME = frozenset({_S.TRANSFERRING, _S.ENDED})  # what the lifetime's expiry does
+
+# The legal moves: (state, event type) -> the states the session may be in afterwards.
+MOVES: Mapping[tuple[State, type[Event]], frozenset[State]] = {
+    (_S.IDLE, CallEntered): _RUNS | {_S.SLEEPING},
+    (_S.SLEEPING, TimerFired): _RUNS | {_S.SLEEPING},
+    (_S.SLEEPING, Digit): frozenset({_S.SLEEPING}),
+    **{
+        (_S.PLAYING, e): _RUNS
+        for e in (PromptFinished, Digit, TimerFired, SpeechRecognised, RecognitionUnavailable)
+    },
+    **{
+        (s, e): _RUNS
+        for s in (_S.WAITING, _S.COLLECTING)
+        for e in (Digit, TimerFired, SpeechRecognised, RecognitionUnavailable)
+    },
+    (_S.TRANSFERRING, TransferEnded): _RUNS | {_S.BRIDGED},
+    (_S.TRANSFERRING, TimerFired): _LIFETIME,
+    (_S.TRANSFERRING, Digit): frozenset({_S.TRANSFERRING}),
+    (_S.BRIDGED, BridgeEnded): _RUNS,
+    (_S.BRIDGED, TimerFired): frozenset({_S.BRIDGED}),
+    (_S.BRIDGED, Digit): frozenset({_S.BRIDGED}),
+    (_S.REQUESTING, HttpAnswered): _RUNS,
+    (_S.REQUESTING, HttpFailed): _RUNS,
+    (_S.REQUESTING, TimerFired): _RUNS,
+    (_S.REQUESTING, Digit): frozenset({_S.REQUESTING}),
+    (_S.VOICEMAIL, PromptFinished): frozenset({_S.VOICEMAIL}),
+    (_S.VOICEMAIL, TimerFired): _LIFETIME | {_S.VOICEMAIL},
+    (_S.VOICEMAIL, Digit): frozenset({_S.VOICEMAIL}),
+    **{
+        (s, CallerHungUp): frozenset({_S.ENDED})
+        for s in State
+        if s not in (_S.IDLE, _S.ENDED, _S.ERROR)
+    },
+}
+
+# The event types each state accepts (derived from MOVES).
 ACCEPTS: Mapping[State, frozenset[type[Event]]] = {
-    State.IDLE: frozenset({CallEntered}),
-    State.SLEEPING: _LIVE,
-    State.PLAYING: _LIVE | {PromptFinished} | _RECOGNITION,
-    State.WAITING: _LIVE | _RECOGNITION,
-    State.COLLECTING: _LIVE | _RECOGNITION,
-    State.TRANSFERRING: _LIVE | {TransferEnded},
-    State.BRIDGED: _LIVE | {BridgeEnded},
-    State.REQUESTING: _LIVE | {HttpAnswered, HttpFailed},
-    State.VOICEMAIL: _LIVE | {PromptFinished},
-    State.ENDED: frozenset(),
-    State.ERROR: frozenset(),
+    state: frozenset(e for (s, e) in MOVES if s is state) for state in State
 }
 
 # Events that may arrive late without anyone being at fault (see the module docstring).
@@ -76,9 +109,6 @@ RACY: frozenset[type[Event]] = frozenset(
         RecognitionUnavailable,
     }
 )
-
-# States in which the session may still issue commands other than traces.
-ACTIVE = frozenset(ACCEPTS) - {State.ENDED, State.ERROR}
 
 
 class EngineError(Exception):

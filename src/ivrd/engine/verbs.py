@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from ivrd.engine import interactive as ia
+import ivrd.engine.interactive as ia
 from ivrd.engine import variables as var
 from ivrd.engine.commands import PlayMode
 from ivrd.engine.core import Out, split_numbers

@@ -34,6 +34,7 @@ from ivrd.engine.events import (
 from ivrd.engine.menu import CallInfo
 from ivrd.engine.session import CallSession, SessionError
 from ivrd.rtp.dtmf_info import DtmfInfoError, is_dtmf_info, parse_dtmf_info
+from ivrd.runtime import events
 from ivrd.runtime.context import NodeContext
 from ivrd.runtime.directory import Snapshot, Target
 from ivrd.runtime.interactive import perform
@@ -46,6 +47,7 @@ from ivrd.sip.dialog import ByeReceived, Dialog, InfoReceived, ReInviteReceived
 from ivrd.sip.errors import SipError
 from ivrd.sip.message import Request
 from ivrd.sip.offer_answer import AudioSession, IncompatibleOffer, LocalMedia, answer_offer
+from ivrd.sip.sdp import SessionDescription
 from ivrd.sip.uas import UasInvite, precheck
 from ivrd.sip.uri import SipUri
 
@@ -85,6 +87,9 @@ class InboundCall:
         self.ended = False
         self._answer_sdp = b""
         self._sdp_version = 1  # of our o= line; RFC 3264 §8
+        self.hooks: list[events.Hook] = []
+        self.info: CallInfo | None = None
+        self.started = 0.0
 
     # --- set-up ------------------------------------------------------------------------------
 
@@ -112,32 +117,33 @@ class InboundCall:
         self.target = target
         try:
             offer = self.uas.offer
-            if offer is None:
-                self._reject_with(488, "An SDP offer is required")
-                return
-            _, probe = answer_offer(offer, LocalMedia(self.node.media.host, 9))
-        except IncompatibleOffer as exc:
-            self._reject_with(488, str(exc)[:100])
-            return
         except SipError as exc:
             self._reject_with(400, f"Bad SDP: {exc}"[:100])
             return
+        if offer is None:
+            self._reject_with(488, "An SDP offer is required")
+            return
         self.snapshot = await self._in_thread(self.node.directory.snapshot, target.extension_id)
+        self.hooks = await self._in_thread(self.node.directory.hooks, target.extension_id)
         if self.ended:
             return
         try:
-            self.leg = self.node.media.open_leg(probe.payload_type, probe.telephone_event_pt)
+            self.leg = self.node.media.open_leg()
         except MediaError as exc:
             log.warning("call %s: no media port: %s", self.call_id, exc)
             self._reject_with(503, "No media port")
             return
         self._accept(offer)
 
-    def _accept(self, offer: object) -> None:
-        assert self.leg is not None and self.target is not None and self.snapshot is not None
-        answer, self.audio = answer_offer(offer, self._local(self._sdp_version))  # type: ignore[arg-type]
+    def _accept(self, offer: SessionDescription) -> None:
+        assert self.leg is not None
+        try:
+            answer, self.audio = answer_offer(offer, self._local(self._sdp_version))
+        except IncompatibleOffer as exc:
+            self._reject_with(488, str(exc)[:100])
+            return
         self._answer_sdp = bytes(answer)
-        self._apply_audio(self.audio)
+        self.leg.apply(self.audio)
         self.leg.on_digit = lambda digit: self._feed(Digit(digit, "rfc4733"))
         response = self.uas.answer(self._answer_sdp)
         self.dialog = self.uas.dialog
@@ -177,6 +183,9 @@ class InboundCall:
             menu_version=self.snapshot.menu.settings.version,
         )
         self.session = CallSession(self.snapshot.menu, info)
+        self.info = info
+        self.started = time.time()
+        self._event("dial-in", "RINGING")
         self.node.calls.add(self)
         self._execute(self.session.start(time.time()))
 
@@ -233,7 +242,7 @@ class InboundCall:
                 self.node.sip.respond(self.dialog.respond(request, 488))
                 return
             self._answer_sdp = bytes(answer)
-            self._apply_audio(audio)
+            self.leg.apply(audio)
         self.node.sip.respond(self.dialog.accept_reinvite(request, self._answer_sdp))
 
     def _local(self, version: int) -> LocalMedia:
@@ -244,12 +253,6 @@ class InboundCall:
             session_id=self.call_id[:10],
             session_version=version,
         )
-
-    def _apply_audio(self, audio: AudioSession) -> None:
-        assert self.leg is not None
-        if audio.remote_address != "0.0.0.0" and audio.remote_port:
-            self.leg.set_remote((audio.remote_address, audio.remote_port))
-        self.leg.hold(audio.on_hold)
 
     def _info(self, event: InfoReceived) -> None:
         if not is_dtmf_info(event.content_type or ""):
@@ -507,6 +510,7 @@ class InboundCall:
         if self.leg is not None:
             self.leg.close()
         self.node.calls.discard(self)
+        self._event("hangup", "ANSWER", duration=time.time() - self.started)
         if self.summary is not None:
             self.summary.hangup_time = naive_utc()
             self.summary.hangup_cause = cause
@@ -519,6 +523,20 @@ class InboundCall:
         self._hang_up("node shutdown")
 
     # --- helpers ------------------------------------------------------------------------------
+
+    def _event(self, event_type: str, status: str, duration: float | None = None) -> None:
+        info = self.info
+        if info is None or not self.hooks:
+            return
+        params = {"CallID": info.call_id, "CallerIDNum": info.caller_id_number,
+                  "CallerIDName": info.caller_id_name, "CalledDID": info.called_did,
+                  "CalledExtension": info.called_extension,
+                  "CalledExtensionID": str(info.called_extension_id),
+                  "CalledNumber": info.called_number, "CallStatus": status, "CallFlow": "IN",
+                  "EventTime": str(int(time.time() * 1_000_000))}
+        if duration is not None:
+            params["Duration"] = str(int(duration * 1_000_000))
+        events.fire(self.node.loop, self.node.http, self.hooks, event_type, params)
 
     def _spawn(self, coro: Coroutine[Any, Any, None]) -> None:
         task = self.node.loop.create_task(coro)

@@ -15,6 +15,8 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from ivrd.config.compile import compile_menu
+from ivrd.config.events.service import hooks_for
+from ivrd.config.references import sound_visible_to
 from ivrd.db import models
 from ivrd.db.session import Database
 from ivrd.engine.menu import Menu
@@ -101,6 +103,11 @@ class Directory:
             )
             return None if extension is None else _target(session, extension, None)
 
+    def hooks(self, extension_id: int) -> list[tuple[str, str, str]]:
+        """The extension's call events (webhooks), read at call start."""
+        with self.db.read() as session:
+            return hooks_for(session, extension_id)
+
     def snapshot(self, extension_id: int) -> Snapshot:
         """The current snapshot of an IVR (compiled again only when something changed)."""
         with self.db.read() as session:
@@ -113,7 +120,7 @@ class Directory:
             client_id = session.scalar(
                 select(models.Extension.client_id).where(models.Extension.id == extension_id)
             )
-            visible = (models.Sound.client_id == client_id) | models.Sound.client_id.is_(None)
+            visible = sound_visible_to(client_id or 0)
             rows = session.execute(select(models.Sound.id, models.Sound.stored_name).where(visible))
             files = dict(rows.tuples().all())  # a Result has keys(): dict() would misread it
             snapshot = Snapshot(menu, files)

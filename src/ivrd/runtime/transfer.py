@@ -160,7 +160,7 @@ class OutboundTransfer:
             self._fork_ended(fork, "failed")
             return
         assert self.leg is not None
-        self.leg.set_remote((session.remote_address, session.remote_port))
+        self.leg.apply(session)
         self.dialog = event.dialog
         self.answered_number = fork.number
         self.node.sip.add_dialog(event.dialog.id, self)

@@ -4,16 +4,16 @@ from __future__ import annotations
 
 import asyncio
 import itertools
-import time
 
 import numpy as np
+import pytest
 
 from ivrd.media.stored import StoredAudio
 from ivrd.rtp import g711
 from ivrd.runtime.media import MediaEngine, PlaybackFinished
 from ivrd.runtime.media.engine import rtp_host
 
-from .peer import SETTINGS, Arrival, Peer, eventually, rtp, run, settle
+from .peer import SETTINGS, Arrival, Peer, eventually, key_press, rtp, run, settle
 
 PT_EVENT = 101
 
@@ -52,7 +52,9 @@ def test_a_prompt_is_paced_at_20_ms_with_its_exact_bytes() -> None:
         assert_continuous(arrivals)
         start = arrivals[0].at
         drift = [a.at - start - 0.02 * i for i, a in enumerate(arrivals)]
-        assert max(abs(d) for d in drift) < 0.04, drift  # paced, never bursty or slow
+        assert max(abs(d) for d in drift) < 0.06, drift  # paced: never a burst, never slow
+        gaps = sorted(b.at - a.at for a, b in itertools.pairwise(arrivals))
+        assert 0.017 < gaps[len(gaps) // 2] < 0.023, gaps  # the median spacing is 20 ms
         await settle(0.1)
         assert len(peer.arrivals) == 51  # nothing once the prompt is over
         assert leg.stats().packets_sent == 51
@@ -123,7 +125,6 @@ def test_barge_in_stops_at_once_and_the_next_play_is_a_new_talkspurt() -> None:
         assert done[0].play_id == "long" and done[0].interrupted
         assert done[0].frames == stopped_at
         assert done[1] == PlaybackFinished("after", True, 0)
-        pause_start = time.monotonic()
         await settle(0.1)
         assert len(peer.arrivals) == stopped_at
         leg.play_silence(60, "beep")
@@ -134,8 +135,8 @@ def test_barge_in_stops_at_once_and_the_next_play_is_a_new_talkspurt() -> None:
         gap = (first_new.timestamp - last.timestamp) & 0xFFFFFFFF
         assert gap % 160 == 0
         elapsed = resumed[1].at - resumed[0].at
-        assert abs(gap / 8000 - elapsed) < 0.045  # the timestamp followed the wall clock
-        assert elapsed >= time.monotonic() - pause_start - 0.05
+        assert elapsed > 0.15  # the pause was real...
+        assert abs(gap / 8000 - elapsed) < 0.045  # ...and the timestamp followed the wall clock
         engine.close()
         peer.close()
 
@@ -202,3 +203,25 @@ def test_rtp_host_comes_from_the_sip_listen_address() -> None:
             assert str(exc) == f"SIP listen address {bad!r} is not host:port"
         else:
             raise AssertionError(bad)
+
+
+def test_the_media_plane_runs_on_uvloop_too() -> None:
+    uvloop = pytest.importorskip("uvloop")
+
+    async def scenario() -> None:
+        engine = MediaEngine(asyncio.get_running_loop(), SETTINGS)
+        phone = Peer()
+        leg = engine.open_leg(g711.PT_PCMU, PT_EVENT)
+        digits: list[str] = []
+        leg.on_digit = digits.append
+        for packet in key_press(8, PT_EVENT, seq=1, ts=160, ssrc=3):
+            phone.send(packet, leg.local_address)
+        await eventually(lambda: digits == ["8"])
+        assert leg.remote == phone.address  # latched
+        leg.play(tone(100), "on uvloop")
+        arrivals = await phone.wait_for(5)
+        assert_continuous(arrivals)
+        engine.close()
+        phone.close()
+
+    uvloop.run(scenario())

@@ -2,9 +2,16 @@ from __future__ import annotations
 
 import pytest
 
+from ivrd.media.stored import StoredAudio
+from ivrd.rtp import g711
 from ivrd.runtime.media.playout import PlaybackFinished, Playout, frames_for_ms
 
 SILENCE = 0xFF
+
+
+def sound(ulaw: bytes) -> StoredAudio:
+    """A sound whose A-law form differs from its μ-law form byte by byte."""
+    return StoredAudio(bytes(2 * len(ulaw)), ulaw, bytes(b ^ 0x55 for b in ulaw))
 
 
 class Log:
@@ -28,9 +35,9 @@ def drain(playout: Playout) -> list[bytes]:
 
 def test_audio_is_sliced_into_frames_and_the_last_one_padded() -> None:
     log = Log()
-    playout = Playout(SILENCE, log.notify)
+    playout = Playout(g711.PT_PCMU, log.notify)
     audio = bytes(range(256)) * 2  # 512 bytes: 3 frames + 32 bytes
-    playout.add_audio(audio, "p1", log.on_done)
+    playout.add_audio(sound(audio), "p1", log.on_done)
     frames = drain(playout)
     assert [len(frame) for frame in frames] == [160] * 4
     assert b"".join(frames) == audio + bytes([SILENCE]) * (640 - 512)
@@ -39,10 +46,10 @@ def test_audio_is_sliced_into_frames_and_the_last_one_padded() -> None:
 
 def test_items_play_in_order_and_silence_rounds_up_to_frames() -> None:
     log = Log()
-    playout = Playout(SILENCE, log.notify)
-    playout.add_audio(b"\x01" * 160, "a", log.on_done)
+    playout = Playout(g711.PT_PCMU, log.notify)
+    playout.add_audio(sound(b"\x01" * 160), "a", log.on_done)
     playout.add_silence(50, "s", log.on_done)
-    playout.add_audio(b"\x02" * 320, "b", log.on_done)
+    playout.add_audio(sound(b"\x02" * 320), "b", log.on_done)
     frames = drain(playout)
     assert frames == [b"\x01" * 160] + [bytes([SILENCE]) * 160] * 3 + [b"\x02" * 160] * 2
     assert [(e.play_id, e.frames) for e in log.events] == [("a", 1), ("s", 3), ("b", 2)]
@@ -51,8 +58,8 @@ def test_items_play_in_order_and_silence_rounds_up_to_frames() -> None:
 
 def test_stop_reports_current_and_queued_items_interrupted() -> None:
     log = Log()
-    playout = Playout(SILENCE, log.notify)
-    playout.add_audio(b"\x01" * 1600, "long", log.on_done)
+    playout = Playout(g711.PT_PCMU, log.notify)
+    playout.add_audio(sound(b"\x01" * 1600), "long", log.on_done)
     playout.add_silence(100, "pause", log.on_done)
     playout.next_frame()
     playout.next_frame()
@@ -67,8 +74,8 @@ def test_stop_reports_current_and_queued_items_interrupted() -> None:
 
 def test_empty_items_finish_at_once() -> None:
     log = Log()
-    playout = Playout(SILENCE, log.notify)
-    playout.add_audio(b"", "nothing", log.on_done)
+    playout = Playout(g711.PT_PCMU, log.notify)
+    playout.add_audio(sound(b""), "nothing", log.on_done)
     playout.add_silence(0, "no pause", log.on_done)
     assert not playout.busy
     assert [e.play_id for e in log.events] == ["nothing", "no pause"]
@@ -81,3 +88,16 @@ def test_frames_for_ms() -> None:
         frames_for_ms(-5)
     with pytest.raises(ValueError, match="frames played must not be negative"):
         PlaybackFinished("x", False, -1)
+
+
+def test_the_law_can_change_between_frames() -> None:
+    log = Log()
+    playout = Playout(g711.PT_PCMU, log.notify)
+    playout.add_audio(sound(b"\x01" * 320), "p", log.on_done)
+    assert playout.next_frame() == b"\x01" * 160
+    playout.set_codec(g711.PT_PCMA)
+    assert playout.next_frame() == b"\x54" * 160
+    playout.add_silence(20, "s", log.on_done)
+    assert playout.next_frame() == bytes([g711.ALAW_SILENCE]) * 160
+    with pytest.raises(ValueError, match=r"codec payload type 9 is not G\.711"):
+        playout.set_codec(9)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import struct
+import time
 from pathlib import Path
 
 import pytest
@@ -112,11 +113,15 @@ def test_non_rtp_and_unnegotiated_payloads_are_dropped() -> None:
         ]
         for datagram in junk:
             phone.send(datagram, leg.local_address)
+        await eventually(lambda: leg.stats().dropped_non_rtp == 4)
+        assert leg.last_received_at is None  # junk does not count as the peer being alive
+        before = time.monotonic()
         phone.send(rtp(13, 1, 0, 7, b"\x40"), leg.local_address)  # comfort noise
         phone.send(rtp(PT_EVENT, 2, 0, 7, b"\x05"), leg.local_address)  # event payload too short
         for packet in key_press(3, PT_EVENT, seq=3, ts=160, ssrc=7):
             phone.send(packet, leg.local_address)
         await eventually(lambda: digits == ["3"])
+        assert leg.last_received_at is not None and leg.last_received_at >= before
         stats = leg.stats()
         assert (stats.dropped_non_rtp, stats.dropped_other_pt) == (4, 1)
         assert stats.events_received == 7

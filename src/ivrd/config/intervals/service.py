@@ -10,7 +10,11 @@ from sqlalchemy.orm import Session
 from ivrd.config.auth.principal import Principal
 from ivrd.config.intervals.schemas import IntervalRead, IntervalUpdate, IntervalWrite
 from ivrd.config.paging import Page
-from ivrd.config.references import interval_referrers
+from ivrd.config.references import (
+    bump_ivrs_using_interval,
+    conflict_message,
+    interval_referrers,
+)
 from ivrd.config.tenancy import client_for
 from ivrd.config.types import parse_id
 from ivrd.db.models import Client, Interval
@@ -96,6 +100,7 @@ def update_interval(
             interval.timezone = checked_timezone(body.timezone)
         if conditions is not None:
             interval.conditions = conditions
+        bump_ivrs_using_interval(session, interval.id)
         session.flush()
         return _read(interval)
 
@@ -107,7 +112,7 @@ def delete_interval(
         interval = _interval(session, client_for(session, principal, client_ref), interval_id)
         referrers = interval_referrers(session, interval.id)
         if referrers:
-            raise Conflict(f"interval {interval.id} is still used: {'; '.join(referrers)}")
+            raise Conflict(conflict_message(f"interval {interval.id}", referrers))
         answer = _read(interval)
         session.delete(interval)
         return answer

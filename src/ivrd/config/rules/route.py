@@ -23,9 +23,9 @@ from ivrd.config.actions import ACTIONS
 def untag(error: dict[str, Any]) -> dict[str, Any]:
     loc = tuple(error.get("loc", ()))
     kind = error.get("type")
-    if kind == "union_tag_not_found" or (
-        kind == "union_tag_invalid" and error["input"].get("action") is None
-    ):
+    given = error.get("input")
+    no_action = not isinstance(given, dict) or given.get("action") is None
+    if kind == "union_tag_not_found" or (kind == "union_tag_invalid" and no_action):
         return {"type": "missing", "loc": (*loc, "action"), "msg": "field required"}
     if kind == "union_tag_invalid":
         message = "must be one of " + ", ".join(ACTIONS)

@@ -11,16 +11,21 @@ import secrets
 from dataclasses import dataclass
 from pathlib import Path
 
-from sqlalchemy import ColumnElement, or_, select, update
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from ivrd.config.auth.principal import Principal
 from ivrd.config.paging import Page
-from ivrd.config.references import sound_referrers
+from ivrd.config.references import (
+    bump_ivrs_using_sound,
+    conflict_message,
+    sound_referrers,
+    sound_visible_to,
+)
 from ivrd.config.sounds.schemas import SoundRead, SoundUpdate
 from ivrd.config.tenancy import client_for
 from ivrd.config.types import parse_id
-from ivrd.db.models import Client, Ivr, Rule, Sound
+from ivrd.db.models import Client, Sound
 from ivrd.db.session import Database
 from ivrd.errors import BadRequest, Conflict, NotFound
 from ivrd.media.decode import decode_sound
@@ -55,11 +60,6 @@ def _read(sound: Sound) -> SoundRead:
     )
 
 
-def visible_to(client: Client) -> ColumnElement[bool]:
-    """A client sees its own sounds and the provider-wide ones (no client, a dealer)."""
-    return or_(Sound.client_id == client.id, Sound.client_id.is_(None))
-
-
 def _sound(session: Session, client: Client, sound_id: str, own: bool = False) -> Sound:
     row_id = parse_id(sound_id)
     sound = session.get(Sound, row_id) if row_id else None
@@ -79,24 +79,13 @@ def _store(sound_dir: Path, upload: Upload) -> tuple[str, int]:
     return stored_name, decoded.duration_ms
 
 
-def _bump_ivrs_playing(session: Session, sound_id: int) -> None:
-    playing = select(Rule.extension_id).where(
-        or_(Rule.sound == sound_id, Rule.record_digits_sound == sound_id)
-    )
-    session.execute(
-        update(Ivr)
-        .where(or_(Ivr.extension_id.in_(playing), Ivr.vm_greeting == sound_id))
-        .values(version=Ivr.version + 1)
-    )
-
-
 def list_sounds(
     db: Database, principal: Principal, client_ref: str, filters: SoundFilter, page: Page
 ) -> list[SoundRead]:
     with db.read() as session:
         client = client_for(session, principal, client_ref)
         own = Sound.client_id == client.id
-        query = select(Sound).where(own if filters.own_only else visible_to(client))
+        query = select(Sound).where(own if filters.own_only else sound_visible_to(client.id))
         if filters.ids:
             query = query.where(Sound.id.in_(filters.ids))
         if filters.titles:
@@ -180,7 +169,7 @@ def replace_sound(
             old_name = sound.stored_name
             sound.stored_name, sound.duration_ms = stored_name, duration
             sound.filename = upload.filename
-            _bump_ivrs_playing(session, sound.id)
+            bump_ivrs_using_sound(session, sound.id)
             session.flush()
             answer = _read(sound)
     except BaseException:
@@ -197,7 +186,7 @@ def delete_sound(
         sound = _sound(session, client_for(session, principal, client_ref), sound_id, own=True)
         referrers = sound_referrers(session, sound.id)
         if referrers:
-            raise Conflict(f"sound {sound.id} is still used by {'; '.join(referrers)}")
+            raise Conflict(conflict_message(f"sound {sound.id}", referrers))
         answer, stored_name = _read(sound), sound.stored_name
         session.delete(sound)
     (sound_dir / stored_name).unlink(missing_ok=True)

@@ -28,23 +28,30 @@ _TABLES = {
 }
 
 
-def transcode_table(source_pt: int, target_pt: int) -> bytes | None:
-    """The ``bytes.translate`` table between two G.711 laws; None when they are the same."""
-    if source_pt == target_pt:
+def transcode_table(source_law: int, target_law: int) -> bytes | None:
+    """The ``bytes.translate`` table between two G.711 laws (by static payload type: 0 μ-law,
+    8 A-law); None when they are the same."""
+    if source_law == target_law:
         return None
     try:
-        return _TABLES[source_pt, target_pt]
+        return _TABLES[source_law, target_law]
     except KeyError:
-        raise ValueError(f"cannot relay payload type {source_pt} as {target_pt}") from None
+        raise ValueError(f"cannot relay payload type {source_law} as {target_law}") from None
 
 
 class Relay:
-    """One direction of a bridge: feed it the source leg's packets."""
+    """One direction of a bridge: feed it the source leg's packets.
+
+    ``stream`` is the target's: its payload type is the one on the target's wire (it may be a
+    dynamic number the peer chose for PCMU/PCMA), ``target_law`` the G.711 law behind it.
+    """
 
     __slots__ = ("_dtmf_pt", "_offset", "_send", "_source_ssrc", "_stream", "_table", "dropped")
 
-    def __init__(self, source_pt: int, stream: RtpStream, dtmf_pt: int | None, send: Send) -> None:
-        self._table = transcode_table(source_pt, stream.payload_type)
+    def __init__(
+        self, source_law: int, target_law: int, stream: RtpStream, dtmf_pt: int | None, send: Send
+    ) -> None:
+        self._table = transcode_table(source_law, target_law)
         self._stream = stream
         self._dtmf_pt = dtmf_pt  # the target's telephone-event type; None: not negotiated
         self._send = send

@@ -10,6 +10,7 @@ from __future__ import annotations
 import asyncio
 import socket
 
+from ivrd.rtp import g711
 from ivrd.runtime.media.leg import Leg
 from ivrd.runtime.media.ports import PortAllocator
 from ivrd.runtime.media.recorder import RecordingSaved
@@ -57,8 +58,9 @@ class MediaEngine:
         """Wheel ticks skipped after a stall longer than the catch-up window."""
         return self._scheduler.ticks_dropped
 
-    def open_leg(self, codec_pt: int, dtmf_pt: int | None = None) -> Leg:
-        """A new leg on a free port for the negotiated codec and telephone-event type."""
+    def open_leg(self, codec_pt: int = g711.PT_PCMU, dtmf_pt: int | None = None) -> Leg:
+        """A new leg on a free port. The format may be given now or, as usual for an incoming
+        call (the port goes into the SDP answer), later with :meth:`Leg.apply`."""
         sock = self._ports.open()
         try:
             leg = Leg(self._loop, sock, codec_pt, dtmf_pt, self._release)

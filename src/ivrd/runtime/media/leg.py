@@ -16,10 +16,11 @@ import socket
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Protocol
 
 from ivrd.media.stored import StoredAudio
 from ivrd.rtp import g711
-from ivrd.runtime.media.bridge import Relay
+from ivrd.runtime.media.bridge import Relay, transcode_table
 from ivrd.runtime.media.errors import LegClosed, MediaError
 from ivrd.runtime.media.playout import OnDone, PlaybackFinished, Playout
 from ivrd.runtime.media.receiver import Receiver
@@ -32,12 +33,30 @@ from ivrd.runtime.media.stream import (
     split_rtp,
 )
 
-__all__ = ["Leg", "LegStats"]
+__all__ = ["Leg", "LegStats", "NegotiatedAudio"]
 
-SILENCE_BYTE = {g711.PT_PCMU: g711.ULAW_SILENCE, g711.PT_PCMA: g711.ALAW_SILENCE}
+CODEC_LAW = {"PCMU": g711.PT_PCMU, "PCMA": g711.PT_PCMA}  # RFC 3551 §6 table 4
+UNSPECIFIED_ADDRESS = "0.0.0.0"  # RFC 3264 §8.4: the RFC 2543 way of putting a call on hold
 
 DigitCallback = Callable[[str], None]
 Sink = Callable[[bytes], None]
+
+
+class NegotiatedAudio(Protocol):
+    """What an SDP negotiation settled (``ivrd.sip.offer_answer.AudioSession`` has it)."""
+
+    @property
+    def remote_address(self) -> str: ...
+    @property
+    def remote_port(self) -> int: ...
+    @property
+    def codec(self) -> str: ...
+    @property
+    def payload_type(self) -> int: ...
+    @property
+    def telephone_event_pt(self) -> int | None: ...
+    @property
+    def can_send(self) -> bool: ...
 
 
 @dataclass(frozen=True, slots=True)
@@ -68,8 +87,8 @@ class Leg:
         dtmf_pt: int | None,
         release: Callable[[Leg, socket.socket], None],
     ) -> None:
-        _check_payload_types(codec_pt, dtmf_pt)
-        self.codec_pt = codec_pt
+        _check_payload_types(codec_pt, codec_pt, dtmf_pt)
+        self.codec_pt = codec_pt  # the G.711 law, by its static payload type: 0 or 8
         self.dtmf_pt = dtmf_pt
         self.local_address: Address = sock.getsockname()[:2]
         self.on_digit: DigitCallback | None = None
@@ -81,7 +100,7 @@ class Leg:
         self._sock = sock
         self._release = release
         self._stream = RtpStream(codec_pt)
-        self._playout = Playout(SILENCE_BYTE[codec_pt], self._notify)
+        self._playout = Playout(codec_pt, self._notify)
         self._receiver = Receiver(loop, sock, self._stream, dtmf_pt, self._digit)
         self._recorder: Recorder | None = None
         self._relay: Relay | None = None
@@ -99,8 +118,47 @@ class Leg:
         return self._stream.remote
 
     @property
+    def last_received_at(self) -> float | None:
+        """``time.monotonic()`` when the peer's RTP last arrived (None: never). A call whose
+        peer vanished without a BYE shows up here: hang up after a minute or so of nothing."""
+        return self._receiver.last_packet_at
+
+    @property
+    def payload_type(self) -> int:
+        """The codec's payload type on the wire (a dynamic number if the peer mapped one)."""
+        return self._stream.payload_type
+
+    @property
     def playing(self) -> bool:
         return self._playout.busy
+
+    def set_format(
+        self, codec_pt: int, dtmf_pt: int | None = None, payload_type: int | None = None
+    ) -> None:
+        """The negotiated codec (0 PCMU or 8 PCMA), telephone-event type and, when the peer
+        mapped the codec to a dynamic number, that ``payload_type``. Takes effect at once,
+        also for queued prompts and an active bridge (a re-INVITE may change it)."""
+        wire_pt = codec_pt if payload_type is None else payload_type
+        _check_payload_types(codec_pt, wire_pt, dtmf_pt)
+        self.codec_pt, self.dtmf_pt = codec_pt, dtmf_pt
+        self._stream.payload_type = wire_pt
+        self._playout.set_codec(codec_pt)
+        self._receiver.set_payload_types(wire_pt, dtmf_pt)
+        if self.partner is not None:
+            _connect(self, self.partner)
+            _connect(self.partner, self)
+        self._update_sinks()
+
+    def apply(self, session: NegotiatedAudio) -> None:
+        """Take an SDP negotiation's result (``sip.offer_answer.AudioSession``) in one call:
+        format, remote address, and hold when the peer does not want our audio."""
+        codec_pt = CODEC_LAW.get(session.codec.upper())
+        if codec_pt is None:
+            raise ValueError(f"codec {session.codec!r} is not PCMU or PCMA")
+        self.set_format(codec_pt, session.telephone_event_pt, session.payload_type)
+        if session.remote_port and session.remote_address != UNSPECIFIED_ADDRESS:
+            self.set_remote((session.remote_address, session.remote_port))
+        self.hold(not session.can_send)
 
     def set_remote(self, address: Address | None) -> None:
         """The peer's RTP address from its SDP (an IP literal); None stops sending."""
@@ -119,13 +177,11 @@ class Leg:
         self._held = held
 
     def play(self, audio: StoredAudio | bytes, play_id: str, on_done: OnDone | None = None) -> None:
-        """Queue a stored sound, or 8 kHz 16-bit PCM (encoded once here)."""
+        """Queue a stored sound, or 8 kHz 16-bit PCM (encoded once here, e.g. digit clips)."""
         self._check_open()
-        if isinstance(audio, StoredAudio):
-            payload = audio.payload(self.codec_pt)
-        else:
-            payload = g711.encode(audio, self.codec_pt)
-        self._playout.add_audio(payload, play_id, on_done)
+        if not isinstance(audio, StoredAudio):
+            audio = StoredAudio.from_pcm(audio)
+        self._playout.add_audio(audio, play_id, on_done)
 
     def play_silence(self, ms: int, play_id: str, on_done: OnDone | None = None) -> None:
         """Queue ``ms`` of silence (rounded up to 20 ms frames), sent as encoded silence."""
@@ -186,8 +242,7 @@ class Leg:
         for leg, peer in ((self, other), (other, self)):
             leg._playout.stop()
             leg.partner = peer
-            leg._relay = Relay(leg.codec_pt, peer._stream, peer.dtmf_pt, peer._send)
-            leg._update_sinks()
+            _connect(leg, peer)
 
     def unbridge(self) -> None:
         """End the relay in both directions; each leg resumes its own playout."""
@@ -219,7 +274,7 @@ class Leg:
             return False
         marker = not stream.talking
         stream.talking = True
-        return self._send(stream.header(self.codec_pt, timestamp, marker) + payload)
+        return self._send(stream.header(stream.payload_type, timestamp, marker) + payload)
 
     def _send(self, packet: bytes) -> bool:
         remote = self._stream.remote
@@ -239,10 +294,9 @@ class Leg:
         receiver.event_sink = None if relay is None else relay.event
         if recorder is None:
             receiver.audio_sink = None if relay is None else relay.audio
-        elif relay is None:
-            receiver.audio_sink = _record_into(recorder)
-        else:
-            receiver.audio_sink = _both(relay.audio, _record_into(recorder))
+            return
+        record = _record_into(recorder, transcode_table(self.codec_pt, recorder.payload_type))
+        receiver.audio_sink = record if relay is None else _both(relay.audio, record)
 
     def _notify(self, event: PlaybackFinished, on_done: OnDone | None) -> None:
         if on_done is not None:
@@ -264,11 +318,20 @@ def _finish(recorder: Recorder) -> RecordingSaved:
     return recorder.save(recorder.pcm())
 
 
-def _record_into(recorder: Recorder) -> Sink:
+def _connect(leg: Leg, peer: Leg) -> None:
+    """Relay what ``leg`` receives onto ``peer``'s stream, with the current formats."""
+    leg._relay = Relay(leg.codec_pt, peer.codec_pt, peer._stream, peer.dtmf_pt, peer._send)
+    leg._update_sinks()
+
+
+def _record_into(recorder: Recorder, table: bytes | None) -> Sink:
+    """The recorder keeps the law it started with, even if a re-INVITE changes the leg's."""
+
     def record(data: bytes) -> None:
         parts = split_rtp(data)
         if parts is not None:
-            recorder.add(parts[0], parts[1], parts[3])
+            payload = parts[3] if table is None else parts[3].translate(table)
+            recorder.add(parts[0], parts[1], payload)
 
     return record
 
@@ -281,10 +344,12 @@ def _both(first: Sink, second: Sink) -> Sink:
     return both
 
 
-def _check_payload_types(codec_pt: int, dtmf_pt: int | None) -> None:
-    if codec_pt not in SILENCE_BYTE:
+def _check_payload_types(codec_pt: int, wire_pt: int, dtmf_pt: int | None) -> None:
+    if codec_pt not in CODEC_LAW.values():
         raise ValueError(f"codec payload type {codec_pt} is not G.711 (0 PCMU or 8 PCMA)")
-    if dtmf_pt is not None and not (0 <= dtmf_pt <= 127 and dtmf_pt != codec_pt):
+    if not 0 <= wire_pt <= 127:
+        raise ValueError(f"codec payload type {wire_pt} is not in 0..127")
+    if dtmf_pt is not None and not (0 <= dtmf_pt <= 127 and dtmf_pt != wire_pt):
         raise ValueError(
             f"telephone-event payload type {dtmf_pt} is not in 0..127 or equals the codec's"
         )

@@ -1,8 +1,9 @@
 """What a leg sends next: a queue of pre-encoded audio items, sliced into 20 ms frames.
 
-An item is a prompt (the whole sound already encoded for the leg's codec), a pause of
-silence, or assembled digit clips. Every item carries the caller's play id and gets exactly
-one :class:`PlaybackFinished`: ``interrupted=False`` after its last frame went out,
+An item is a prompt or assembled digit clips (a :class:`StoredAudio`, already encoded in both
+G.711 laws, so the law negotiated — or renegotiated by a re-INVITE — is picked per frame
+without re-encoding), or a pause of silence. Every item carries the caller's play id and gets
+exactly one :class:`PlaybackFinished`: ``interrupted=False`` after its last frame went out,
 ``interrupted=True`` when :meth:`Playout.stop` (barge-in, hang-up) threw it away. The queue
 never calls back itself; it hands each finished item to ``notify`` and the leg defers the
 call to the event loop, so callbacks never run in the middle of a scheduler tick.
@@ -13,6 +14,9 @@ from __future__ import annotations
 from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass
+
+from ivrd.media.stored import StoredAudio
+from ivrd.rtp import g711
 
 __all__ = ["FRAME_MS", "OnDone", "PlaybackFinished", "Playout", "frames_for_ms"]
 
@@ -45,10 +49,12 @@ def frames_for_ms(ms: int) -> int:
 
 
 class _Item:
-    __slots__ = ("data", "frames", "on_done", "play_id", "sent")
+    __slots__ = ("audio", "frames", "on_done", "play_id", "sent")
 
-    def __init__(self, data: bytes | None, frames: int, play_id: str, on_done: OnDone | None):
-        self.data = data  # None: silence
+    def __init__(
+        self, audio: StoredAudio | None, frames: int, play_id: str, on_done: OnDone | None
+    ) -> None:
+        self.audio = audio  # None: silence
         self.frames = frames
         self.play_id = play_id
         self.on_done = on_done
@@ -58,22 +64,32 @@ class _Item:
 class Playout:
     """FIFO of items for one leg; :meth:`next_frame` is called once per 20 ms tick."""
 
-    __slots__ = ("_items", "_notify", "_silence")
+    __slots__ = ("_items", "_notify", "_silence", "_ulaw")
 
-    def __init__(self, silence_byte: int, notify: Notify) -> None:
-        self._silence = bytes((silence_byte,)) * FRAME_BYTES
+    def __init__(self, codec_pt: int, notify: Notify) -> None:
         self._notify = notify
         self._items: deque[_Item] = deque()
+        self._ulaw = True
+        self._silence = b""
+        self.set_codec(codec_pt)
+
+    def set_codec(self, codec_pt: int) -> None:
+        """Send μ-law (PT 0) or A-law (PT 8) from the next frame on."""
+        if codec_pt not in (g711.PT_PCMU, g711.PT_PCMA):
+            raise ValueError(f"codec payload type {codec_pt} is not G.711 (0 PCMU or 8 PCMA)")
+        self._ulaw = codec_pt == g711.PT_PCMU
+        silence = g711.ULAW_SILENCE if self._ulaw else g711.ALAW_SILENCE
+        self._silence = bytes((silence,)) * FRAME_BYTES
 
     @property
     def busy(self) -> bool:
         """Whether anything is queued or playing."""
         return bool(self._items)
 
-    def add_audio(self, payload: bytes, play_id: str, on_done: OnDone | None) -> None:
-        """Queue encoded audio; an empty payload finishes at once (not interrupted)."""
-        frames = -(-len(payload) // FRAME_BYTES)
-        self._add(_Item(payload, frames, play_id, on_done))
+    def add_audio(self, audio: StoredAudio, play_id: str, on_done: OnDone | None) -> None:
+        """Queue a sound; an empty one finishes at once (not interrupted)."""
+        frames = -(-len(audio.ulaw) // FRAME_BYTES)
+        self._add(_Item(audio, frames, play_id, on_done))
 
     def add_silence(self, ms: int, play_id: str, on_done: OnDone | None) -> None:
         self._add(_Item(None, frames_for_ms(ms), play_id, on_done))
@@ -86,7 +102,7 @@ class Playout:
         item = items[0]
         index = item.sent
         item.sent = index + 1
-        frame = self._slice(item.data, index)
+        frame = self._slice(item.audio, index)
         if item.sent == item.frames:
             items.popleft()
             self._notify(PlaybackFinished(item.play_id, False, item.sent), item.on_done)
@@ -105,9 +121,10 @@ class Playout:
         else:
             self._items.append(item)
 
-    def _slice(self, data: bytes | None, index: int) -> bytes:
-        if data is None:
+    def _slice(self, audio: StoredAudio | None, index: int) -> bytes:
+        if audio is None:
             return self._silence
+        data = audio.ulaw if self._ulaw else audio.alaw
         start = index * FRAME_BYTES
         frame = data[start : start + FRAME_BYTES]
         if len(frame) < FRAME_BYTES:  # the item's last, partial frame

@@ -66,7 +66,9 @@ class Receiver:
         "_stream",
         "audio_sink",
         "counters",
+        "dtmf_deadline",
         "event_sink",
+        "last_packet_at",
         "loss",
     )
 
@@ -89,17 +91,23 @@ class Receiver:
         self.event_sink: Sink | None = None
         self.counters = ReceiveCounters()
         self.loss = LossCounter()
+        # when an unterminated key press must be polled for (monotonic seconds), or None;
+        # a plain attribute because the wheel reads it every 20 ms for every leg
+        self.dtmf_deadline: float | None = None
+        self.last_packet_at: float | None = None  # monotonic time of the peer's last RTP
         self._fd = sock.fileno()
         loop.add_reader(self._fd, self._drain)
 
-    @property
-    def dtmf_deadline(self) -> float | None:
-        """When an unterminated key press must be polled for (monotonic seconds), or None."""
-        return self._detector.deadline
+    def set_payload_types(self, codec_pt: int, dtmf_pt: int | None) -> None:
+        """The peer's payload types after (re)negotiation."""
+        self._codec_pt = codec_pt
+        self._dtmf_pt = -1 if dtmf_pt is None else dtmf_pt
 
     def poll(self, now: float) -> None:
         """Report a key press whose end packets were all lost, once its timeout has passed."""
-        for digit in self._detector.poll(now):
+        digits = self._detector.poll(now)
+        self.dtmf_deadline = self._detector.deadline
+        for digit in digits:
             self._report(digit.digit)
 
     def close(self) -> None:
@@ -108,23 +116,29 @@ class Receiver:
             self._fd = -1
 
     def _drain(self) -> None:
+        if self._read_batch():
+            self.last_packet_at = time.monotonic()
+
+    def _read_batch(self) -> int:
+        """Read until the socket is empty (or the cap); return how many packets were the peer's."""
         recvfrom = self._sock.recvfrom
         counters = self.counters
         stream = self._stream
+        accepted = 0
         for _ in range(MAX_PER_WAKEUP):
             try:
                 data, source = recvfrom(MAX_DATAGRAM)
-            except BlockingIOError:
-                return
-            except OSError:
-                return  # e.g. ICMP errors surfaced on the socket: nothing to read now
+            except OSError:  # BlockingIOError: drained; others (ICMP errors): nothing to read
+                break
             if len(data) < RTP_MIN_SIZE or data[0] & 0xC0 != RTP_VERSION_BITS:
                 counters.non_rtp += 1
             elif not (source == stream.remote and stream.latched) and not stream.accept(source):
                 counters.foreign += 1
             else:
+                accepted += 1
                 self.loss.add(data[2] << 8 | data[3])
                 self._dispatch(data, data[1] & 0x7F)
+        return accepted
 
     def _dispatch(self, data: bytes, payload_type: int) -> None:
         if payload_type == self._codec_pt:
@@ -143,6 +157,7 @@ class Receiver:
         except RtpError:
             self.counters.bad_events += 1
             return
+        self.dtmf_deadline = self._detector.deadline
         if self.event_sink is not None:
             self.event_sink(data)
         for digit in digits:

@@ -14,6 +14,7 @@ timestamps keep following the wall clock. The wheel stops when it has no streams
 from __future__ import annotations
 
 import asyncio
+import logging
 import time
 from collections.abc import Callable
 from typing import Protocol
@@ -25,6 +26,8 @@ __all__ = ["SLOTS", "TICK_S", "FrameScheduler", "Paced"]
 TICK_S = 0.005
 SLOTS = 4  # SLOTS × TICK_S = 20 ms, the G.711 frame (RFC 3551 §4.5)
 MAX_CATCH_UP = 50  # ticks (250 ms) run back to back after a stall before dropping the rest
+
+log = logging.getLogger(__name__)
 
 
 class Paced(Protocol):
@@ -105,5 +108,11 @@ class FrameScheduler:
         clock = self._clock
         record = self.lateness.record
         for stream in tuple(self._slots[tick % SLOTS]):
-            if stream.tick(ideal):
+            try:
+                sent = stream.tick(ideal)
+            except Exception:  # one broken stream must not silence every call
+                log.exception("media stream %r failed; it is no longer paced", stream)
+                self.remove(stream)
+                continue
+            if sent:
                 record(clock() - ideal)

@@ -1,0 +1,1 @@
+"""``.../ivr/check`` and ``.../ivr/graph``: a stored menu's findings and pictures."""

@@ -1,0 +1,1 @@
+"""Call events: webhooks an extension calls when calls arrive, end, leave voicemail..."""

@@ -1,0 +1,1 @@
+"""What calls leave behind, served read-only: call history, ratings, recordings, voicemail."""
