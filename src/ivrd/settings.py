@@ -23,6 +23,7 @@ class Settings:
     rtp_port_max: int
     smtp_url: str | None
     sip_domain: str
+    media_report_s: float = 0.0  # log the media plane's figures this often; 0: only at stop
 
     @property
     def is_sqlite(self) -> bool:
@@ -45,4 +46,5 @@ def load_settings(env: dict[str, str] | None = None) -> Settings:
         rtp_port_max=int(env.get("IVRD_RTP_PORT_MAX") or 29999),
         smtp_url=env.get("IVRD_SMTP_URL") or None,
         sip_domain=env.get("IVRD_SIP_DOMAIN") or "ivrd.local",
+        media_report_s=float(env.get("IVRD_MEDIA_REPORT_S") or 0),
     )

@@ -68,27 +68,63 @@ def _free_tcp_port() -> int:
         return int(sock.getsockname()[1])
 
 
-@contextmanager
-def running_node(data_dir: Path, extra_env: dict[str, str] | None = None) -> Iterator[Node]:
-    """``python -m ivrd serve`` with its own ports and data directory, until the block ends."""
-    http_port, sip_port, outbound = _free_tcp_port(), free_udp_port(), free_udp_port()
-    rtp_base = 20000 + (sip_port % 600) * 20
-    env = {**os.environ, "PYTHONPATH": str(SRC), "IVRD_DATA_DIR": str(data_dir),
-           "IVRD_SIP_LISTEN": f"127.0.0.1:{sip_port}",
-           "IVRD_SIP_OUTBOUND": f"127.0.0.1:{outbound}",
-           "IVRD_RTP_PORT_MIN": str(rtp_base), "IVRD_RTP_PORT_MAX": str(rtp_base + 19),
-           **(extra_env or {})}
+def node_env(
+    data_dir: Path, sip_port: int, rtp_base: int, outbound: int | None, rtp_ports: int = 20
+) -> dict[str, str]:
+    """The environment of an ivrd process on loopback with its own ports (media reports every
+    second, so tests and the load benchmark can read the media plane's figures)."""
+    env = {
+        **os.environ,
+        "PYTHONPATH": str(SRC),
+        "IVRD_DATA_DIR": str(data_dir),
+        "IVRD_SIP_LISTEN": f"127.0.0.1:{sip_port}",
+        "IVRD_RTP_PORT_MIN": str(rtp_base),
+        "IVRD_RTP_PORT_MAX": str(rtp_base + rtp_ports - 1),
+        "IVRD_MEDIA_REPORT_S": "1",
+    }
+    if outbound is not None:
+        env["IVRD_SIP_OUTBOUND"] = f"127.0.0.1:{outbound}"
     env.pop("IVRD_DATABASE_URL", None)
+    return env
+
+
+def stop(process: subprocess.Popen[bytes], timeout: float = 15) -> None:
+    """SIGTERM (the node drains), then SIGKILL if it does not stop in time."""
+    if process.poll() is None:
+        process.terminate()
+    try:
+        process.wait(timeout)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait()
+
+
+@contextmanager
+def running_node(
+    data_dir: Path,
+    extra_env: dict[str, str] | None = None,
+    *,
+    sip: bool = True,
+    rtp_base: int | None = None,
+    rtp_ports: int = 20,
+) -> Iterator[Node]:
+    """``python -m ivrd serve`` (API, and the SIP node unless ``sip`` is False) with its own
+    ports and data directory, logged in over HTTP, until the block ends."""
+    http_port, sip_port, outbound = _free_tcp_port(), free_udp_port(), free_udp_port()
+    if rtp_base is None:
+        rtp_base = 20000 + (sip_port % 600) * 20
+    env = {**node_env(data_dir, sip_port, rtp_base, outbound, rtp_ports), **(extra_env or {})}
     log_path = data_dir / "node.log"
+    command = [sys.executable, "-m", "ivrd", "serve", "--port", str(http_port), "--grace", "2"]
+    command.append("--sip" if sip else "--no-sip")
     with log_path.open("wb") as log:
-        process = subprocess.Popen([sys.executable, "-m", "ivrd", "serve", "--port", str(http_port),
-                                    "--grace", "2"], env=env, stdout=log,
-                                   stderr=subprocess.STDOUT)
+        process = subprocess.Popen(command, env=env, stdout=log, stderr=subprocess.STDOUT)
     node = Node(process, data_dir, log_path, httpx.Client(timeout=30), sip_port, outbound, 0)
     try:
         app_id = node.wait_for_log(r"Application_ID:\s+(\S+)", STARTUP_S).group(1)
         secret = node.wait_for_log(r"Application_Secret:\s+(\S+)").group(1)
-        node.wait_for_log(r"SIP node listening")
+        if sip:
+            node.wait_for_log(r"SIP node listening")
         node.wait_for_log(r"Uvicorn running")
         base = f"http://127.0.0.1:{http_port}"
         token = httpx.post(f"{base}/oauth/token", data={
@@ -99,13 +135,7 @@ def running_node(data_dir: Path, extra_env: dict[str, str] | None = None) -> Ite
         node.client_id = int(node.http.get("/api/ver1.0/user").json()["client_id"])
         yield node
     finally:
-        if process.poll() is None:
-            process.terminate()
-        try:
-            process.wait(15)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
+        stop(process)
         node.http.close()
 
 

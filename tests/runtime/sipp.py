@@ -151,15 +151,16 @@ def callee(answer: int = 200, expect_user: str | None = None, talk_ms: int | Non
             f'<action><ereg regexp="{regexp}" search_in="msg" check_it="true" '
             f'assign_to="dummy"/></action>'
         )
-    invite = f'  <recv request="INVITE">{check}</recv>\n'
+    invite = f'  <recv request="INVITE" rrs="true">{check}</recv>\n'
     used = '  <Reference variables="dummy"/>\n' if check else ""
     if answer != 200:
         return _scenario(invite + _reply(answer, sdp=False) + '  <recv request="ACK"/>\n' + used)
-    steps = invite + _reply(180, sdp=False) + _reply(200, sdp=True) + '  <recv request="ACK"/>\n'
+    steps = invite + _reply(180, sdp=False) + _reply(200, sdp=True)
     if talk_ms is None:
-        steps += RECV_BYE
-    else:
-        steps += pause(talk_ms) + _callee_bye()
+        steps += '  <recv request="ACK"/>\n' + RECV_BYE
+    else:  # keep the dialog's two ends from the ACK: our BYE swaps them
+        steps += ACK_KEEPING_ENDS + pause(talk_ms) + _callee_bye()
+        used += '  <Reference variables="caller,callee"/>\n'
     return _scenario(steps + used)
 
 
@@ -195,13 +196,22 @@ def _reply(status: int, sdp: bool) -> str:
 """
 
 
+ACK_KEEPING_ENDS = """  <recv request="ACK">
+    <action>
+      <ereg regexp=".*" search_in="hdr" header="From:" assign_to="caller"/>
+      <ereg regexp=".*" search_in="hdr" header="To:" assign_to="callee"/>
+    </action>
+  </recv>
+"""
+
+
 def _callee_bye() -> str:
     return """  <send retrans="500">
     <![CDATA[
       BYE [next_url] SIP/2.0
       Via: SIP/2.0/[transport] [local_ip]:[local_port];branch=[branch]
-      [last_From:]
-      [last_To:]
+      From: [$callee]
+      To: [$caller]
       [last_Call-ID:]
       CSeq: 2 BYE
       Max-Forwards: 70
@@ -231,6 +241,12 @@ class SippRun:
             self.process.kill()
             self.process.wait()
             return -9
+
+    def stop(self) -> None:
+        """Kill sipp if it is still running (tests call this in ``finally``)."""
+        if self.process.poll() is None:
+            self.process.kill()
+        self.process.wait()
 
     def errors(self) -> str:
         logs = sorted(self.workdir.glob("*_errors.log"))
@@ -271,3 +287,38 @@ def start_sipp(
     with (workdir / f"{name}.out").open("wb") as out:
         process = subprocess.Popen(command, cwd=workdir, stdout=out, stderr=subprocess.STDOUT)
     return SippRun(process, workdir, name)
+
+
+def routed_caller(steps: str, number: str = "79001234567") -> str:
+    """A UAC scenario for calls through a proxy: the 2xx's Record-Route is kept (``rrs``), the
+    ACK goes to the remote target with the route set, then ``steps`` (e.g. ``RECV_BYE``)."""
+    invite = INVITE.format(caller=number, pt=0, codec="PCMU")
+    ack_start = invite.index("  <send>\n    <![CDATA[\n      ACK")
+    ack = ROUTED_ACK.format(caller=number)
+    body = (
+        invite[:ack_start].replace(
+            '<recv response="200" rtd="true"/>', '<recv response="200" rtd="true" rrs="true"/>'
+        )
+        + ack
+    )
+    return (
+        f'<?xml version="1.0" encoding="ISO-8859-1" ?>\n<scenario name="caller">{body}'
+        f"{steps}</scenario>\n"
+    )
+
+
+ROUTED_ACK = """  <send>
+    <![CDATA[
+      ACK [next_url] SIP/2.0
+      Via: SIP/2.0/[transport] [local_ip]:[local_port];branch=[branch]
+      [routes]
+      From: "Caller" <sip:{caller}@[local_ip]:[local_port]>;tag=[pid]SIPpTag[call_number]
+      To: <sip:[service]@[remote_ip]:[remote_port]>[peer_tag_param]
+      Call-ID: [call_id]
+      CSeq: 1 ACK
+      Contact: <sip:sipp@[local_ip]:[local_port]>
+      Max-Forwards: 70
+      Content-Length: 0
+    ]]>
+  </send>
+"""

@@ -220,3 +220,78 @@ def test_malformed_datagrams_never_break_the_node(node: Node, datagram: bytes) -
             pass
     assert any(a.startswith(b"SIP/2.0 200") and b"OPTIONS" in a for a in answers), answers
     assert node.process.poll() is None
+
+
+REINVITE = """
+  <send retrans="500">
+    <![CDATA[
+      INVITE sip:[service]@[remote_ip]:[remote_port] SIP/2.0
+      Via: SIP/2.0/[transport] [local_ip]:[local_port];branch=[branch]
+      From: "Caller" <sip:{caller}@[local_ip]:[local_port]>;tag=[pid]SIPpTag[call_number]
+      To: <sip:[service]@[remote_ip]:[remote_port]>[peer_tag_param]
+      Call-ID: [call_id]
+      CSeq: SEQ INVITE
+      Contact: <sip:sipp@[local_ip]:[local_port]>
+      Max-Forwards: 70
+      Content-Type: application/sdp
+      Content-Length: [len]
+
+      v=0
+      o=user1 53655765 VERSION IN IP[local_ip_type] [local_ip]
+      s=-
+      c=IN IP[local_ip_type] [media_ip]
+      t=0 0
+      m=audio [media_port] RTP/AVP 0 101
+      a=rtpmap:0 PCMU/8000
+      a=rtpmap:101 telephone-event/8000
+      a=DIRECTION
+    ]]>
+  </send>
+  <recv response="100" optional="true"/>
+  <recv response="200">
+    <action>
+      <ereg regexp="o=ivrd [0-9a-f]+ EXPECTED .*a=ANSWER" search_in="body" check_it="true"
+            assign_to="VAR"/>
+    </action>
+  </recv>
+  <send>
+    <![CDATA[
+      ACK sip:[service]@[remote_ip]:[remote_port] SIP/2.0
+      Via: SIP/2.0/[transport] [local_ip]:[local_port];branch=[branch]
+      From: "Caller" <sip:{caller}@[local_ip]:[local_port]>;tag=[pid]SIPpTag[call_number]
+      To: <sip:[service]@[remote_ip]:[remote_port]>[peer_tag_param]
+      Call-ID: [call_id]
+      CSeq: SEQ ACK
+      Max-Forwards: 70
+      Content-Length: 0
+    ]]>
+  </send>
+"""
+
+
+def reinvite(seq: int, direction: str, expected_version: int, answer: str) -> str:
+    """A re-INVITE offering ``direction``; ivrd's 200 must carry ``answer`` at that version."""
+    return (
+        REINVITE.replace("SEQ", str(seq))
+        .replace("VERSION", str(2353687636 + seq))
+        .replace("DIRECTION", direction)
+        .replace("EXPECTED", str(expected_version))
+        .replace("ANSWER", answer)
+        .replace("VAR", f"answer{seq}")
+    )
+
+
+def test_hold_resume_and_refresh_reinvites(node: Node, tmp_path: Path) -> None:
+    """RFC 3264 §8: a changed answer gets the next o= version, an unchanged one keeps it."""
+    seed(node, "079")
+    steps = (
+        pause(500)
+        + reinvite(2, "sendonly", 2, "recvonly")
+        + pause(300)
+        + reinvite(3, "sendrecv", 3, "sendrecv")
+        + reinvite(4, "sendrecv", 3, "sendrecv")
+        + BYE.replace("[cseq]", "5")
+        + '  <Reference variables="answer2,answer3,answer4"/>\n'
+    )
+    call(node, tmp_path, "079", steps)
+    assert any('"kind": "call"' in line for line in call_log(node, "79001234567"))

@@ -86,6 +86,7 @@ class InboundCall:
         self.recording: tuple[str, Path, cmd.RecordVoicemail | None] | None = None
         self.ended = False
         self._answer_sdp = b""
+        self._sdp_version = 1  # of our o= line; RFC 3264 §8
         self.hooks: list[events.Hook] = []
         self.info: CallInfo | None = None
         self.started = 0.0
@@ -136,9 +137,8 @@ class InboundCall:
 
     def _accept(self, offer: SessionDescription) -> None:
         assert self.leg is not None
-        local = LocalMedia(self.node.media.host, self.leg.local_port, session_id=self.call_id[:10])
         try:
-            answer, self.audio = answer_offer(offer, local)
+            answer, self.audio = answer_offer(offer, self._local(self._sdp_version))
         except IncompatibleOffer as exc:
             self._reject_with(488, str(exc)[:100])
             return
@@ -233,20 +233,26 @@ class InboundCall:
     def _reinvite(self, request: Request, event: ReInviteReceived) -> None:
         assert self.dialog is not None and self.leg is not None
         if event.offer is not None:
-            local = LocalMedia(
-                self.node.media.host,
-                self.leg.local_port,
-                session_id=self.call_id[:10],
-                session_version=2,
-            )
             try:
-                answer, audio = answer_offer(event.offer, local)
+                answer, audio = answer_offer(event.offer, self._local(self._sdp_version))
+                if bytes(answer) != self._answer_sdp:  # RFC 3264 §8: a changed SDP, a new version
+                    self._sdp_version += 1
+                    answer, audio = answer_offer(event.offer, self._local(self._sdp_version))
             except IncompatibleOffer:
                 self.node.sip.respond(self.dialog.respond(request, 488))
                 return
             self._answer_sdp = bytes(answer)
             self.leg.apply(audio)
         self.node.sip.respond(self.dialog.accept_reinvite(request, self._answer_sdp))
+
+    def _local(self, version: int) -> LocalMedia:
+        assert self.leg is not None
+        return LocalMedia(
+            self.node.media.host,
+            self.leg.local_port,
+            session_id=self.call_id[:10],
+            session_version=version,
+        )
 
     def _info(self, event: InfoReceived) -> None:
         if not is_dtmf_info(event.content_type or ""):

@@ -8,6 +8,8 @@ the grace period ends, then the rest are hung up.
 from __future__ import annotations
 
 import asyncio
+import dataclasses
+import json
 import logging
 import time
 
@@ -40,6 +42,7 @@ def listen_address(text: str) -> tuple[str, int]:
 class Node:
     def __init__(self, context: NodeContext) -> None:
         self.context = context
+        self._report: asyncio.TimerHandle | None = None
 
     @classmethod
     async def start(cls, settings: Settings, db: Database) -> Node:
@@ -64,7 +67,24 @@ class Node:
         sip.on_register = context.registrar.on_register
         loop.run_in_executor(None, context.audio.voice)  # prepare the digit voice pack
         log.info("SIP node listening on %s:%s (UDP)", host, port)
+        node._schedule_report()
         return node
+
+    def log_media_report(self) -> None:
+        """One ``media {json}`` line (see ``MediaReport``): counters are totals since the start;
+        the send lateness covers the time since the previous line, which restarts it."""
+        report = dataclasses.asdict(self.context.media.report())
+        self.context.media.lateness.reset()
+        log.info("media %s", json.dumps({"calls": self.calls, **report}))
+
+    def _schedule_report(self) -> None:
+        interval = self.context.settings.media_report_s
+        if interval > 0:
+            self._report = self.context.loop.call_later(interval, self._periodic_report)
+
+    def _periodic_report(self) -> None:
+        self.log_media_report()
+        self._schedule_report()
 
     def _invite(self, request: Request, source: Address, key: TransactionKey) -> None:
         InboundCall(self.context, request, source, key).begin()
@@ -84,6 +104,9 @@ class Node:
         await asyncio.sleep(0.2)  # let the BYEs and the last writes go out
 
     async def close(self) -> None:
+        if self._report is not None:
+            self._report.cancel()
+        self.log_media_report()
         self.context.media.close()
         self.context.sip.close()
         await self.context.http.aclose()

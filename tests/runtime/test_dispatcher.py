@@ -1,0 +1,293 @@
+"""Two ``ivrd sip`` nodes on one database behind a kamailio dispatcher.
+
+An ``ivrd serve --no-sip`` process owns the API (the menu is stored through it); two SIP-only
+nodes share its data directory (SQLite file and sounds) with their own SIP ports and RTP
+ranges. Kamailio round-robins new INVITEs over them, record-routes, probes them with OPTIONS
+and fails over to the next node on 5xx, 408 or no answer. Every call: the IVR plays a short
+tone and hangs up, so the caller's ACK reaches the node through kamailio by the route set and
+the node's BYE comes back the same way.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import shutil
+import signal
+import subprocess
+import sys
+import time
+from collections.abc import Callable, Iterator
+from contextlib import ExitStack, contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from .conftest import Node, node_env, running_node, stop
+from .sipp import RECV_BYE, free_udp_port, routed_caller, start_sipp
+from .test_calls import tone
+
+KAMAILIO = shutil.which("kamailio") or (
+    "/usr/sbin/kamailio" if Path("/usr/sbin/kamailio").exists() else None
+)
+pytestmark = pytest.mark.skipif(KAMAILIO is None, reason="kamailio is not installed")
+
+BASE = "/api/ver1.0"
+CALLS = 20
+MODULES = "/usr/lib/x86_64-linux-gnu/kamailio/modules/"
+
+CONFIG = """#!KAMAILIO
+debug=2
+log_stderror=yes
+children=2
+disable_tcp=yes
+auto_aliases=no
+listen=udp:127.0.0.1:{port}
+mpath="{modules}"
+
+loadmodule "kex.so"
+loadmodule "corex.so"
+loadmodule "tm.so"
+loadmodule "sl.so"
+loadmodule "rr.so"
+loadmodule "pv.so"
+loadmodule "maxfwd.so"
+loadmodule "textops.so"
+loadmodule "siputils.so"
+loadmodule "xlog.so"
+loadmodule "dispatcher.so"
+
+modparam("tm", "fr_timer", 1500)
+modparam("tm", "fr_inv_timer", 10000)
+modparam("rr", "append_fromtag", 0)
+modparam("dispatcher", "list_file", "{dispatcher_list}")
+modparam("dispatcher", "flags", 2)
+modparam("dispatcher", "ds_ping_interval", 1)
+modparam("dispatcher", "ds_probing_mode", 1)
+modparam("dispatcher", "ds_probing_threshold", 1)
+modparam("dispatcher", "ds_inactive_threshold", 1)
+modparam("dispatcher", "ds_ping_from", "sip:dispatcher@127.0.0.1:{port}")
+
+request_route {{
+    if (!mf_process_maxfwd_header("10")) {{
+        sl_send_reply("483", "Too Many Hops");
+        exit;
+    }}
+    if (has_totag()) {{
+        if (loose_route()) {{
+            t_relay();
+        }} else if (is_method("ACK") && t_check_trans()) {{
+            t_relay();
+        }} else if (!is_method("ACK")) {{
+            sl_send_reply("404", "Not here");
+        }}
+        exit;
+    }}
+    if (is_method("CANCEL")) {{
+        if (t_check_trans()) {{
+            t_relay();
+        }}
+        exit;
+    }}
+    t_check_trans();
+    if (is_method("INVITE")) {{
+        record_route();
+    }}
+    if (!ds_select_dst("1", "4")) {{
+        sl_send_reply("503", "No node available");
+        exit;
+    }}
+    xlog("L_INFO", "dispatching $rm $ci to $du\\n");
+    t_on_failure("NEXT_NODE");
+    if (!t_relay()) {{
+        sl_reply_error();
+    }}
+    exit;
+}}
+
+failure_route[NEXT_NODE] {{
+    if (t_is_canceled()) {{
+        exit;
+    }}
+    if (t_check_status("5[0-9][0-9]|408") || t_branch_timeout()) {{
+        ds_mark_dst("ip");
+        if (ds_next_dst()) {{
+            xlog("L_INFO", "failing over $ci to $du\\n");
+            t_on_failure("NEXT_NODE");
+            t_relay();
+            exit;
+        }}
+    }}
+}}
+"""
+
+
+@dataclass
+class SipNode:
+    process: subprocess.Popen[bytes]
+    port: int
+    log_path: Path
+
+    def log(self) -> str:
+        return self.log_path.read_text(errors="replace")
+
+    def calls(self) -> int:
+        return len(re.findall(r'"kind": "call"', self.log()))
+
+
+def start_sip_node(data_dir: Path, name: str, rtp_base: int) -> SipNode:
+    port = free_udp_port()
+    log_path = data_dir / f"{name}.log"
+    with log_path.open("wb") as log:
+        process = subprocess.Popen(
+            [sys.executable, "-m", "ivrd", "sip", "--grace", "2"],
+            env=node_env(data_dir, port, rtp_base, None),
+            stdout=log,
+            stderr=subprocess.STDOUT,
+        )
+    node = SipNode(process, port, log_path)
+    deadline = time.monotonic() + 30
+    while "SIP node listening" not in node.log():
+        assert process.poll() is None and time.monotonic() < deadline, node.log()[-3000:]
+        time.sleep(0.1)
+    return node
+
+
+@contextmanager
+def kamailio(workdir: Path, nodes: list[SipNode]) -> Iterator[int]:
+    """Kamailio on a free loopback port, its config checked first; stopped on exit."""
+    assert KAMAILIO is not None
+    port = free_udp_port()
+    listing = workdir / "dispatcher.list"
+    listing.write_text("".join(f"1 sip:127.0.0.1:{node.port}\n" for node in nodes))
+    config = workdir / "kamailio.cfg"
+    config.write_text(CONFIG.format(port=port, modules=MODULES, dispatcher_list=listing))
+    check = subprocess.run([KAMAILIO, "-c", "-f", str(config)], capture_output=True, timeout=30)
+    assert check.returncode == 0, check.stderr.decode(errors="replace")[-3000:]
+    log = (workdir / "kamailio.log").open("wb")
+    process = subprocess.Popen(
+        [KAMAILIO, "-f", str(config), "-D", "-E", "-m", "64", "-M", "8", "-Y", str(workdir)],
+        stdout=log,
+        stderr=subprocess.STDOUT,
+    )
+    try:
+        time.sleep(1.5)  # bound and its first OPTIONS probes answered
+        assert process.poll() is None, (workdir / "kamailio.log").read_text()[-3000:]
+        yield port
+    finally:
+        stop(process, 10)
+        log.close()
+
+
+@dataclass
+class Cluster:
+    api: Node
+    nodes: list[SipNode]
+    proxy_port: int
+    workdir: Path
+
+
+@pytest.fixture(scope="module")
+def cluster(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Cluster]:
+    data_dir = tmp_path_factory.mktemp("cluster")
+    with ExitStack() as stack:
+        api = stack.enter_context(running_node(data_dir, sip=False))
+        base = 28400 + (os.getpid() % 5) * 800  # below the ephemeral ports (32768)
+        nodes = []
+        for index in range(2):
+            node = start_sip_node(data_dir, f"node{index}", base + index * 400)
+            stack.callback(stop, node.process)
+            nodes.append(node)
+        proxy_port = stack.enter_context(kamailio(data_dir, nodes))
+        yield Cluster(api, nodes, proxy_port, data_dir)
+
+
+def short_ivr(api: Node, name: str) -> None:
+    """Play 0.5 s of 440 Hz, then hang up."""
+    sound = api.http.post(
+        f"{BASE}/client/@me/sound/", data={"title": "hi"}, files={"file": ("hi.wav", tone(0.5))}
+    ).json()["id"]
+    ext = api.http.post(
+        f"{BASE}/client/@me/extension/", json={"name": name, "type": "ivr", "status": "active"}
+    ).json()["id"]
+    ctx = api.http.post(f"{BASE}/extension/{ext}/ivr/context/", json={"name": "main"}).json()["id"]
+    api.http.put(f"{BASE}/extension/{ext}/ivr/", json={"entry_context": ctx})
+    rules = f"{BASE}/extension/{ext}/ivr/context/{ctx}/options/start/rules/"
+    for rule in (
+        {"action": "play_sound", "sound": sound, "sound_type": "foreground"},
+        {"action": "hangup"},
+    ):
+        assert api.http.post(rules, json=rule).status_code == 200
+
+
+def bye_via_proxy(proxy_port: int) -> str:
+    """RECV_BYE that also checks the node's BYE came through kamailio (its Via on top)."""
+    check = (
+        f'<action><ereg regexp="UDP 127.0.0.1:{proxy_port}" search_in="hdr" header="Via:" '
+        f'check_it="true" assign_to="via"/></action>'
+    )
+    steps = RECV_BYE.replace('<recv request="BYE"/>', f'<recv request="BYE">{check}</recv>')
+    return steps + '  <Reference variables="via"/>\n'
+
+
+def place_calls(cluster: Cluster, tmp_path: Path, name: str, extension: str) -> None:
+    run = start_sipp(
+        tmp_path,
+        name,
+        routed_caller(bye_via_proxy(cluster.proxy_port)),
+        "-s",
+        extension,
+        f"127.0.0.1:{cluster.proxy_port}",
+        "-m",
+        str(CALLS),
+        "-r",
+        "10",
+        "-l",
+        str(CALLS),
+    )
+    try:
+        rc = run.wait(50)
+    finally:
+        run.stop()
+    kamailio_log = (cluster.workdir / "kamailio.log").read_text(errors="replace")[-2000:]
+    assert rc == 0, f"sipp failed ({rc}):\n{run.errors()}\n--- kamailio ---\n{kamailio_log}"
+
+
+def test_calls_spread_over_both_nodes(cluster: Cluster, tmp_path: Path) -> None:
+    short_ivr(cluster.api, "091")
+    before = [node.calls() for node in cluster.nodes]
+    place_calls(cluster, tmp_path, "spread", "091")
+    taken = [node.calls() - b for node, b in zip(cluster.nodes, before, strict=True)]
+    assert sum(taken) == CALLS
+    assert min(taken) >= CALLS // 4, taken  # round robin: 10 and 10 unless a probe intervened
+
+
+def test_new_calls_succeed_with_one_node_killed(cluster: Cluster, tmp_path: Path) -> None:
+    short_ivr(cluster.api, "092")
+    survivor, victim = cluster.nodes
+    victim.process.send_signal(signal.SIGKILL)
+    victim.process.wait(5)
+    before = survivor.calls()
+    proxy_log = cluster.workdir / "kamailio.log"
+    seen = len(proxy_log.read_bytes())
+    place_calls(cluster, tmp_path, "failover", "092")
+    assert survivor.calls() - before == CALLS
+    # the first calls sent to the dead node (before a probe marked it) went through the
+    # failure route; later ones were not sent there at all
+    assert b"failing over" in proxy_log.read_bytes()[seen:]
+    report = media_report(survivor, lambda r: r["legs_open"] == 0)
+    assert report["legs_opened"] == survivor.calls() and report["packets_sent"] > 0
+
+
+def media_report(node: SipNode, ready: Callable[[dict[str, Any]], bool]) -> dict[str, Any]:
+    """The node's latest ``media {json}`` line (logged every second here) once ``ready``."""
+    deadline = time.monotonic() + 5
+    while True:
+        lines = re.findall(r"media (\{.*\})", node.log())
+        report: dict[str, Any] = json.loads(lines[-1]) if lines else {}
+        if (report and ready(report)) or time.monotonic() > deadline:
+            return report
+        time.sleep(0.2)
