@@ -4,8 +4,6 @@ seen at all."""
 
 from __future__ import annotations
 
-import pytest
-
 from ivrd.runtime.directory import Directory
 
 from .conftest import Tenant
@@ -14,7 +12,6 @@ from .menu_files import build_menu, export, import_menu, rules_of, version
 
 
 # runtime/directory.py still calls Result.tuples(), deprecated in SQLAlchemy 2.1
-@pytest.mark.filterwarnings("ignore::sqlalchemy.exc.SADeprecationWarning")
 def test_imports_and_restores_reach_new_calls_only(tenant: Tenant) -> None:
     menu = build_menu(tenant)
     directory = Directory(tenant.server.db)
