@@ -16,6 +16,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import multiprocessing
+import os
 import resource
 import selectors
 import socket
@@ -60,8 +61,10 @@ class Row:
         return self.sent - self.at_phones
 
 
-def phones(count: int, conn: Connection, echo: bool) -> None:
+def phones(count: int, conn: Connection, echo: bool, pin: bool = False) -> None:
     """The child: ``count`` sockets that count (and echo) what arrives until told to stop."""
+    if pin:
+        os.sched_setaffinity(0, {1})
     socks = []
     selector = selectors.DefaultSelector()
     for index in range(count):
@@ -99,10 +102,12 @@ def cpu_seconds() -> float:
     return usage.ru_utime + usage.ru_stime
 
 
-async def measure(streams: int, seconds: float, echo: bool, reads: int = 256) -> Row:
+async def measure(
+    streams: int, seconds: float, echo: bool, reads: int = 256, pin: bool = False
+) -> Row:
     parent, child = multiprocessing.Pipe()
     process = multiprocessing.get_context("spawn").Process(
-        target=phones, args=(streams, child, echo), daemon=True
+        target=phones, args=(streams, child, echo, pin), daemon=True
     )
     process.start()
     addresses = parent.recv()
@@ -166,6 +171,7 @@ def main() -> None:
     parser.add_argument(
         "--reads-per-wakeup", type=int, default=256, help="1: no final empty recvfrom"
     )
+    parser.add_argument("--pin", action="store_true", help="node on CPU 0, phones on CPU 1")
     args = parser.parse_args()
     counts = [int(part) for part in args.streams.split(",")]
     if not all(0 < count <= MAX_STREAMS for count in counts):
@@ -177,7 +183,9 @@ def main() -> None:
 
         runner = uvloop.run
     reads = args.reads_per_wakeup
-    rows = [runner(measure(count, args.seconds, echo, reads)) for count in counts]
+    if args.pin:
+        os.sched_setaffinity(0, {0})
+    rows = [runner(measure(count, args.seconds, echo, reads, args.pin)) for count in counts]
     print_table(rows, echo)
 
 
