@@ -8,6 +8,7 @@ percentiles, and packets sent / received at the phones / received back / lost.
 
     /work/venv/bin/python bench/media.py                  # 200 streams, 10 s
     /work/venv/bin/python bench/media.py --streams 500,1000 --seconds 5 --uvloop
+    /work/venv/bin/python bench/media.py --reads-per-wakeup 1   # no drain-to-EAGAIN
 """
 
 from __future__ import annotations
@@ -98,7 +99,7 @@ def cpu_seconds() -> float:
     return usage.ru_utime + usage.ru_stime
 
 
-async def measure(streams: int, seconds: float, echo: bool) -> Row:
+async def measure(streams: int, seconds: float, echo: bool, reads: int = 256) -> Row:
     parent, child = multiprocessing.Pipe()
     process = multiprocessing.get_context("spawn").Process(
         target=phones, args=(streams, child, echo), daemon=True
@@ -106,7 +107,7 @@ async def measure(streams: int, seconds: float, echo: bool) -> Row:
     process.start()
     addresses = parent.recv()
     settings = load_settings({"IVRD_RTP_PORT_MIN": "20000", "IVRD_RTP_PORT_MAX": "31998"})
-    engine = MediaEngine(asyncio.get_running_loop(), settings, host="127.0.0.1")
+    engine = MediaEngine(asyncio.get_running_loop(), settings, "127.0.0.1", reads)
     prompt = long_prompt(seconds + WARM_UP_S + 5)
     legs = []
     for address in addresses:
@@ -162,6 +163,9 @@ def main() -> None:
     parser.add_argument("--seconds", type=float, default=10.0, help="measured window per count")
     parser.add_argument("--no-echo", action="store_true", help="phones do not send back")
     parser.add_argument("--uvloop", action="store_true", help="run on uvloop")
+    parser.add_argument(
+        "--reads-per-wakeup", type=int, default=256, help="1: no final empty recvfrom"
+    )
     args = parser.parse_args()
     counts = [int(part) for part in args.streams.split(",")]
     if not all(0 < count <= MAX_STREAMS for count in counts):
@@ -172,7 +176,8 @@ def main() -> None:
         import uvloop
 
         runner = uvloop.run
-    rows = [runner(measure(count, args.seconds, echo)) for count in counts]
+    reads = args.reads_per_wakeup
+    rows = [runner(measure(count, args.seconds, echo, reads)) for count in counts]
     print_table(rows, echo)
 
 

@@ -14,9 +14,25 @@ class IvrdError(Exception):
         super().__init__(message)
         self.message = message
 
+    def details(self) -> dict[str, object]:
+        """Fields the answer carries besides ``message`` (none unless a subclass says so)."""
+        return {}
+
 
 class BadRequest(IvrdError):
     status = 400
+
+
+class InvalidDocument(BadRequest):
+    """A document refused as a whole; ``errors`` lists every problem found, each with the
+    path to the offending value (``contexts[0].options[1].rules[2].transfer_dst``)."""
+
+    def __init__(self, message: str, errors: list[dict[str, str]]) -> None:
+        super().__init__(message)
+        self.errors = errors
+
+    def details(self) -> dict[str, object]:
+        return {"errors": self.errors}
 
 
 class Unauthorized(IvrdError):

@@ -144,6 +144,4 @@ def test_seed_worked_example(tenant: Tenant) -> None:
     # and the menu reads back as built
     start = tenant.http.get(f"{BASE}{ctx}/options/start/rules").json()
     assert [r["id"] for r in start] == [1, 2]
-    assert tenant.http.get(f"{BASE}{ctx}/options/timeout/rules/5").json() == seed_rule(
-        5, **timeout
-    )
+    assert tenant.http.get(f"{BASE}{ctx}/options/timeout/rules/5").json() == seed_rule(5, **timeout)

@@ -148,7 +148,7 @@ def menus(draw: Any) -> Menu:
     count = draw(st.integers(1, 4))
     ivr = IvrSettings(
         entry_context=draw(st.integers(1, count + 1)),
-        lifetime=draw(st.integers(1, 120)),
+        lifetime=draw(st.integers(1, 60)),
         lifetime_exp_action=draw(st.sampled_from(["hangup", "transfer"])),
         lifetime_exp_transfer_dst=draw(st.sampled_from([None, "", "900"])),
         sleep_time=draw(st.sampled_from([0, 0, 500])),

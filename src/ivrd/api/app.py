@@ -19,7 +19,9 @@ from ivrd.config.events.router import router as events_router
 from ivrd.config.extensions.router import router as extensions_router
 from ivrd.config.intervals.router import router as intervals_router
 from ivrd.config.ivr.router import router as ivr_router
+from ivrd.config.menufile.router import router as menufile_router
 from ivrd.config.results.router import router as results_router
+from ivrd.config.revisions.router import router as revisions_router
 from ivrd.config.simulate.router import router as simulate_router
 from ivrd.config.sounds.router import router as sounds_router
 from ivrd.config.users.router import router as users_router
@@ -54,6 +56,8 @@ RESOURCE_ROUTERS = (
     events_router,
     checks_router,
     ivr_router,
+    menufile_router,
+    revisions_router,
 )
 
 

@@ -25,8 +25,13 @@ HTTP_MESSAGES = {
 }
 
 
-def message(status: int, text: str, headers: dict[str, str] | None = None) -> JSONResponse:
-    return JSONResponse({"message": text}, status_code=status, headers=headers)
+def message(
+    status: int,
+    text: str,
+    headers: dict[str, str] | None = None,
+    details: dict[str, object] | None = None,
+) -> JSONResponse:
+    return JSONResponse({"message": text, **(details or {})}, status_code=status, headers=headers)
 
 
 def _field_path(loc: tuple[Any, ...]) -> str:
@@ -56,7 +61,7 @@ def describe_validation_error(errors: list[dict[str, Any]]) -> str:
 async def _ivrd_error(_request: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, IvrdError)
     headers = {"WWW-Authenticate": "Bearer"} if exc.status == 401 else None
-    return message(exc.status, exc.message, headers)
+    return message(exc.status, exc.message, headers, exc.details())
 
 
 async def _oauth_error(_request: Request, exc: Exception) -> JSONResponse:

@@ -5,12 +5,16 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
-from typing import Annotated, Any
+from collections.abc import Callable
+from pathlib import Path
+from typing import Annotated, Any, TypeVar
 
 import typer
 
-from ivrd.errors import IvrdError
+from ivrd.errors import IvrdError, NotFound
 from ivrd.settings import Settings, load_settings
+
+T = TypeVar("T")
 
 app = typer.Typer(
     no_args_is_help=True, add_completion=False, help="ivrd: voice menus for a cloud PBX"
@@ -37,7 +41,8 @@ def _print_json(value: object) -> None:
 
 
 def _fail(exc: IvrdError) -> None:
-    typer.echo(json.dumps({"message": exc.message}, ensure_ascii=False), err=True)
+    body = {"message": exc.message, **exc.details()}
+    typer.echo(json.dumps(body, ensure_ascii=False), err=True)
     raise typer.Exit(2)
 
 
@@ -89,6 +94,7 @@ def _logging() -> None:
     logging.basicConfig(
         level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
     )
+    logging.getLogger("alembic").setLevel(logging.WARNING)  # its per-plugin chatter
 
 
 @db_app.command("upgrade")
@@ -199,7 +205,6 @@ def call(
 ) -> None:
     """Simulate a call into a stored IVR and print its timeline."""
     from ivrd.cli.timeline import parse_press, render
-    from ivrd.config.auth.principal import Principal
     from ivrd.config.simulate.schemas import SimulationRequest
     from ivrd.config.simulate.service import run_simulation
 
@@ -221,23 +226,86 @@ def call(
     except ValueError as exc:
         typer.echo(str(exc), err=True)
         raise typer.Exit(2) from None
-    principal = Principal(
-        user_id=0, login="cli", client_id=client, admin=True, access="all", application_id=0
-    )
     db = _database(load_settings())
-    refs = [extension] if extension.startswith("@") else [f"@{extension}", extension]
-    for attempt, ref in enumerate(refs, 1):
-        try:
-            answer = run_simulation(db, principal, ref, request)
-            break
-        except IvrdError as exc:
-            if attempt == len(refs):
-                _fail(exc)
-                return
+    try:
+        answer = _on_extension(
+            extension, client, lambda p, ref: run_simulation(db, p, ref, request), admin=True
+        )
+    finally:
+        db.dispose()
     if as_json:
         _print_json(answer.model_dump())
     else:
         render(answer.model_dump())
+
+
+def _on_extension(
+    extension: str, client: int, action: Callable[[Any, str], T], admin: bool = False
+) -> T:
+    """``action(principal, ref)`` as a user of the client (or ``admin``, who may address any
+    client's extension by id) on the extension given by short number (``071``, ``@071``) or
+    by id; exits 2 with the message on failure."""
+    from ivrd.config.auth.principal import Principal
+
+    principal = Principal(
+        user_id=0, login="cli", client_id=client, admin=admin, access="all", application_id=0
+    )
+    refs = [extension] if extension.startswith("@") else [f"@{extension}", extension]
+    for attempt, ref in enumerate(refs, 1):
+        try:
+            return action(principal, ref)
+        except NotFound as exc:
+            if attempt == len(refs):
+                _fail(exc)
+        except IvrdError as exc:
+            _fail(exc)
+    raise AssertionError("unreachable: the last attempt returns or exits")
+
+
+@app.command("export")
+def export_menu(
+    extension: Annotated[str, typer.Argument(help="IVR extension id or short number")],
+    client: Annotated[int, typer.Option(help="client id")],
+    output: Annotated[Path | None, typer.Option("-o", "--output", help="file to write")] = None,
+) -> None:
+    """Print (or write to a file) the IVR's whole menu as one JSON document."""
+    from ivrd.config.menufile.service import export_ivr
+
+    db = _database(load_settings())
+    try:
+        document = _on_extension(extension, client, lambda p, ref: export_ivr(db, p, ref))
+    finally:
+        db.dispose()
+    text = json.dumps(document, ensure_ascii=False, indent=2, sort_keys=True) + "\n"
+    if output is None:
+        typer.echo(text, nl=False)
+    else:
+        output.write_text(text, encoding="utf-8")
+
+
+@app.command("import")
+def import_menu(
+    extension: Annotated[str, typer.Argument(help="IVR extension id or short number")],
+    file: Annotated[Path, typer.Argument(help="a document written by ivrd export")],
+    client: Annotated[int, typer.Option(help="client id")],
+    dry_run: Annotated[bool, typer.Option("--dry-run", help="only show what would change")] = False,
+) -> None:
+    """Replace the IVR's whole menu by the document (all or nothing); prints the changes."""
+    from ivrd.config.menufile.service import import_ivr
+
+    try:
+        document = json.loads(file.read_text(encoding="utf-8"))
+    except (OSError, ValueError) as exc:
+        typer.echo(json.dumps({"message": f"{file}: {exc}"}, ensure_ascii=False), err=True)
+        raise typer.Exit(2) from None
+    db = _database(load_settings())
+    try:
+        result = _on_extension(
+            extension, client, lambda p, ref: import_ivr(db, p, ref, document, dry_run)
+        )
+    finally:
+        db.dispose()
+    _print_json(result.model_dump())
 
 
 def _register_menu_tools() -> None:

@@ -370,3 +370,22 @@ class CallEvent(Base):
     url: Mapped[str] = mapped_column(String(2000))
     method: Mapped[str] = mapped_column(String(8), default="POST")
     event_type: Mapped[str] = mapped_column(String(20))
+
+
+class IvrRevision(Base):
+    """The whole menu as exported after one accepted change (``number`` is the IVR's
+    ``version`` then), with who made it. Written in the change's own transaction."""
+
+    __tablename__ = "ivr_revisions"
+    __table_args__ = (UniqueConstraint("extension_id", "number"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    extension_id: Mapped[int] = mapped_column(
+        ForeignKey("extensions.id", ondelete="CASCADE"), index=True
+    )
+    number: Mapped[int] = mapped_column(Integer)
+    create_date: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    application_id: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    author: Mapped[str] = mapped_column(String(200))
+    source: Mapped[str] = mapped_column(String(40))
+    document: Mapped[dict[str, Any]] = mapped_column(JSON)

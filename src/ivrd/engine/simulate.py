@@ -22,6 +22,7 @@ from __future__ import annotations
 import dataclasses
 import datetime
 import heapq
+import operator
 from collections.abc import Callable, Iterable, Mapping
 from typing import Any
 
@@ -56,6 +57,7 @@ from ivrd.engine.events import (
 from ivrd.engine.menu import CallInfo, Menu
 from ivrd.engine.script import ScriptItem, parse_script
 from ivrd.engine.session import CallSession
+from ivrd.engine.state import State
 
 RING_MS = 3000  # an answering destination picks up after this
 REJECT_MS = 500  # busy / failed come back after this
@@ -142,7 +144,10 @@ class Simulation:
         self.transfers, self.talk_ms = transfers or {}, talk_ms
         self.interactive, self.speech, self.max_ms = call_interactive, speech_available, max_ms
         self.verbose = verbose
-        self.queue: list[tuple[int, int, Event | ScriptItem]] = []
+        # (t_ms, seq, factory, payload): payload is a ready event or script item when factory
+        # is None, else the id to build ``factory(id)`` from when it is due (most timers and
+        # prompts are cancelled or stopped: their events are never built).
+        self.queue: list[tuple[int, int, type | None, Any]] = []
         self.seq = 0
         self.now_ms = 0
         self.events = 0
@@ -162,25 +167,30 @@ class Simulation:
             self._arm()
             self._apply(session.start(self.start))
         queue, dropped, pop = self.queue, self.dropped, heapq.heappop
-        while self.pending is None and queue and self.events < MAX_EVENTS and not session.ended:
-            t, _, item = pop(queue)
-            if t > self.max_ms:
+        handle, start, max_ms, apply = session.handle, self.start, self.max_ms, self._apply
+        while self.pending is None and queue and self.events < MAX_EVENTS:
+            if session.state in _DONE:
+                break
+            t, _, factory, item = pop(queue)
+            if t > max_ms:
                 queue.clear()
                 break
             self.now_ms = t
             self.events += 1
-            kind = type(item)
-            if kind is ScriptItem:
-                self._perform(item)  # type: ignore[arg-type]
-                continue
-            attr = _KEY_ATTR.get(kind)
-            if attr is not None:
-                key = (kind, getattr(item, attr))
-                if key in dropped:
+            if factory is not None:
+                if (factory, item) in dropped:
                     continue
-                if kind is PromptFinished:
-                    self.playing.pop(key[1], None)
-            self._apply(session.handle(item, self.start + t / 1000))  # type: ignore[arg-type]
+                if factory is PromptFinished:
+                    self.playing.pop(item, None)
+                item = factory(item)
+            elif type(item) is ScriptItem:
+                self._perform(item)
+                continue
+            else:
+                attr = _KEY_ATTR.get(type(item))
+                if attr is not None and (type(item), getattr(item, attr)) in dropped:
+                    continue
+            apply(handle(item, start + t / 1000))
         return self.pending
 
     def answer(self, status: int, body: bytes | str) -> None:
@@ -243,7 +253,7 @@ class Simulation:
             self.outcome_ms = now_ms or 1
 
     def _prompt(self, cmd: PlaySound | PlayText | PlaySilence | SayDigits) -> None:
-        self._at(self.now_ms + cmd.duration_ms, PromptFinished(cmd.play_id))
+        self._at_id(self.now_ms + cmd.duration_ms, PromptFinished, cmd.play_id)
 
     def _sound(self, cmd: PlaySound) -> None:
         self._prompt(cmd)
@@ -258,7 +268,7 @@ class Simulation:
         self.playing.pop(cmd.play_id, None)
 
     def _timer(self, cmd: StartTimer) -> None:
-        self._at(self.now_ms + cmd.delay_ms, TimerFired(cmd.timer_id))
+        self._at_id(self.now_ms + cmd.delay_ms, TimerFired, cmd.timer_id)
 
     def _cancel_timer(self, cmd: CancelTimer) -> None:
         self.dropped.add((TimerFired, cmd.timer_id))
@@ -327,12 +337,16 @@ class Simulation:
 
     def _at(self, t_ms: int, item: Event | ScriptItem) -> None:
         self.seq += 1
-        heapq.heappush(self.queue, (t_ms, self.seq, item))
+        heapq.heappush(self.queue, (t_ms, self.seq, None, item))
+
+    def _at_id(self, t_ms: int, factory: type[PromptFinished | TimerFired], ident: int) -> None:
+        self.seq += 1
+        heapq.heappush(self.queue, (t_ms, self.seq, factory, ident))
 
     def _trace_entries(self) -> list[JSON]:
         """The log as plain dicts (built once, at the end: the run itself stays lean)."""
         entries: list[JSON] = []
-        add, quiet = entries.append, () if self.verbose else _QUIET
+        add, quiet, fields = entries.append, () if self.verbose else _QUIET, _FIELDS
         for t_ms, cmd in self.log:
             kind = type(cmd)
             if kind is Trace:
@@ -341,10 +355,12 @@ class Simulation:
             elif kind in quiet:
                 continue
             else:
+                keys, values = fields[kind]
                 entry = {"t_ms": t_ms, "kind": cmd.KIND}
-                for name, key in _FIELDS[kind]:
-                    value = getattr(cmd, name)
-                    entry[key] = list(value) if type(value) is tuple else value
+                entry.update(zip(keys, values(cmd), strict=True))
+                if kind in _LISTS:
+                    for key in _LISTS[kind]:
+                        entry[key] = [list(v) if type(v) is tuple else v for v in entry[key]]
             add(entry)
         return entries
 
@@ -379,17 +395,33 @@ class Simulation:
 
 
 _KEY_ATTR: dict[type, str] = {
-    PromptFinished: "play_id",
-    TimerFired: "timer_id",
     TransferEnded: "transfer_id",
     BridgeEnded: "transfer_id",
 }
 _QUIET = frozenset({StartTimer, CancelTimer})
 _RENAME = {"sound_id": "sound"}
-_FIELDS: dict[type, tuple[tuple[str, str], ...]] = {
-    cls: tuple((f.name, _RENAME.get(f.name, f.name)) for f in dataclasses.fields(cls))
+_DONE = frozenset({State.ENDED, State.ERROR})
+
+
+def _values(names: tuple[str, ...]) -> Callable[[Any], tuple[Any, ...]]:
+    """A getter of the named attributes, always as a tuple (attrgetter of one name is not)."""
+    if not names:
+        return lambda obj: ()
+    getter = operator.attrgetter(*names)
+    if len(names) == 1:
+        return lambda obj: (getter(obj),)
+    return getter
+
+
+_FIELDS: dict[type, tuple[tuple[str, ...], Callable[[Any], tuple[Any, ...]]]] = {
+    cls: (
+        tuple(_RENAME.get(f.name, f.name) for f in dataclasses.fields(cls)),
+        _values(tuple(f.name for f in dataclasses.fields(cls))),
+    )
     for cls in Command.__args__
 }
+# Tuple fields, shown as (nested) lists so the result is plain JSON data.
+_LISTS: dict[type, tuple[str, ...]] = {Transfer: ("destinations",), HttpRequest: ("params",)}
 _S = Simulation
 _PERFORM: dict[type, Callable[[Simulation, Any], None]] = {
     PlaySound: _S._sound,

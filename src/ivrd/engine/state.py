@@ -56,7 +56,7 @@ _RUNS = frozenset(
 _LIFETIME = frozenset({_S.TRANSFERRING, _S.ENDED})  # what the lifetime's expiry does
 
 # The legal moves: (state, event type) -> the states the session may be in afterwards.
-MOVES: Mapping[tuple[State, type[Event]], frozenset[State]] = {
+_MOVES: dict[tuple[State, type[Event]], frozenset[State]] = {
     (_S.IDLE, CallEntered): _RUNS | {_S.SLEEPING},
     (_S.SLEEPING, TimerFired): _RUNS | {_S.SLEEPING},
     (_S.SLEEPING, Digit): frozenset({_S.SLEEPING}),
@@ -87,6 +87,25 @@ MOVES: Mapping[tuple[State, type[Event]], frozenset[State]] = {
         for s in State
         if s not in (_S.IDLE, _S.ENDED, _S.ERROR)
     },
+}
+
+# An event naming an id the session no longer waits for (or speech while it does not listen)
+# is ignored: the state stays as it was.
+_MAY_BE_STALE = frozenset(
+    {
+        PromptFinished,
+        TimerFired,
+        TransferEnded,
+        BridgeEnded,
+        HttpAnswered,
+        HttpFailed,
+        SpeechRecognised,
+        RecognitionUnavailable,
+    }
+)
+MOVES: Mapping[tuple[State, type[Event]], frozenset[State]] = {
+    (state, event): after | {state} if event in _MAY_BE_STALE else after
+    for (state, event), after in _MOVES.items()
 }
 
 # The event types each state accepts (derived from MOVES).

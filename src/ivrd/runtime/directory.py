@@ -122,7 +122,7 @@ class Directory:
             )
             visible = sound_visible_to(client_id or 0)
             rows = session.execute(select(models.Sound.id, models.Sound.stored_name).where(visible))
-            files = dict(rows.tuples().all())  # a Result has keys(): dict() would misread it
+            files = {int(sid): str(name) for sid, name in rows.all()}
             snapshot = Snapshot(menu, files)
         with self._lock:
             self._menus[extension_id] = (key, snapshot)

@@ -200,3 +200,20 @@ def test_closing_frees_sockets_readers_and_reports_cut_plays() -> None:
         legs[0].close()  # twice is harmless
 
     run(scenario())
+
+
+def test_one_read_per_wakeup_still_drains_a_backlog() -> None:
+    async def scenario() -> None:
+        engine = MediaEngine(asyncio.get_running_loop(), SETTINGS, reads_per_wakeup=1)
+        phone = Peer()
+        leg = engine.open_leg(g711.PT_PCMU)
+        for seq in range(30):  # queued at once: the level-triggered reader comes back
+            phone.send(rtp(0, seq, 160 * seq, 4, b"\xff" * 160), leg.local_address)
+        await eventually(lambda: leg.stats().audio_received == 30)
+        assert leg.stats().lost == 0
+        with pytest.raises(ValueError, match="reads_per_wakeup must be at least 1, got 0"):
+            MediaEngine(asyncio.get_running_loop(), SETTINGS, reads_per_wakeup=0)
+        engine.close()
+        phone.close()
+
+    run(scenario())

@@ -3,7 +3,8 @@
 Every write locks the IVR's row first (``SELECT ... FOR UPDATE``; on SQLite the write
 transaction already holds the database lock from ``BEGIN IMMEDIATE``), so concurrent
 changes to one menu run one after another: rule ids and positions are computed under the
-lock, and ``touch`` bumps the menu's ``version`` in the same transaction. Anything outside
+lock, and ``touch`` bumps the menu's ``version`` in the same transaction and has the menu
+recorded as a revision when that transaction commits. Anything outside
 the IVR, or of another client, answers 404 like a missing id.
 """
 
@@ -14,6 +15,7 @@ from sqlalchemy.orm import Session
 
 from ivrd.config.auth.principal import Principal
 from ivrd.config.fields import MAX_INT
+from ivrd.config.revisions.recorder import record_on_commit, set_author
 from ivrd.config.tenancy import extension_for
 from ivrd.db.models import Client, Context, ContextOption, Extension, Ivr, Rule
 from ivrd.errors import NotFound
@@ -37,8 +39,9 @@ def ivr_for_read(session: Session, principal: Principal, ref: str) -> Ivr:
 
 
 def ivr_for_write(session: Session, principal: Principal, ref: str) -> Ivr:
-    """The IVR, locked until the transaction ends."""
+    """The IVR, locked until the transaction ends; changes to it are the principal's."""
     extension = ivr_extension(session, principal, ref)
+    set_author(session, principal)
     locked = (
         select(Ivr)
         .where(Ivr.extension_id == extension.id)
@@ -53,9 +56,11 @@ def ivr_for_write(session: Session, principal: Principal, ref: str) -> Ivr:
     return ivr
 
 
-def touch(ivr: Ivr) -> None:
-    """Record a configuration change: call processing snapshots the menu by version."""
+def touch(ivr: Ivr, source: str = "api") -> None:
+    """Record a configuration change: call processing snapshots the menu by version, and the
+    menu as it stands at commit becomes revision ``version`` (``source`` says what made it)."""
     ivr.version += 1
+    record_on_commit(ivr, source)
 
 
 def client_of(session: Session, ivr: Ivr) -> Client:

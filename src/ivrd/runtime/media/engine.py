@@ -13,6 +13,7 @@ import socket
 from ivrd.rtp import g711
 from ivrd.runtime.media.leg import Leg
 from ivrd.runtime.media.ports import PortAllocator
+from ivrd.runtime.media.receiver import MAX_PER_WAKEUP
 from ivrd.runtime.media.recorder import RecordingSaved
 from ivrd.runtime.media.report import LegTotals, MediaReport
 from ivrd.runtime.media.scheduler import FrameScheduler
@@ -34,9 +35,17 @@ class MediaEngine:
     """Opens legs on ports of ``[rtp_port_min, rtp_port_max]`` and paces them all."""
 
     def __init__(
-        self, loop: asyncio.AbstractEventLoop, settings: Settings, host: str | None = None
+        self,
+        loop: asyncio.AbstractEventLoop,
+        settings: Settings,
+        host: str | None = None,
+        reads_per_wakeup: int = MAX_PER_WAKEUP,
     ) -> None:
+        """``reads_per_wakeup``: datagrams one socket wake-up may read (see receiver.py)."""
+        if reads_per_wakeup < 1:
+            raise ValueError(f"reads_per_wakeup must be at least 1, got {reads_per_wakeup}")
         self._loop = loop
+        self._reads = reads_per_wakeup
         self.host = host if host is not None else rtp_host(settings.sip_listen)
         self._ports = PortAllocator(self.host, settings.rtp_port_min, settings.rtp_port_max)
         self._scheduler = FrameScheduler(loop)
@@ -63,7 +72,7 @@ class MediaEngine:
         call (the port goes into the SDP answer), later with :meth:`Leg.apply`."""
         sock = self._ports.open()
         try:
-            leg = Leg(self._loop, sock, codec_pt, dtmf_pt, self._release)
+            leg = Leg(self._loop, sock, codec_pt, dtmf_pt, self._release, self._reads)
         except BaseException:
             self._ports.release(sock)
             raise

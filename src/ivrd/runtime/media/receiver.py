@@ -3,8 +3,10 @@
 The socket is watched with ``loop.add_reader`` and drained with ``recvfrom(2048)`` until
 ``BlockingIOError`` — about five times the packet rate of ``create_datagram_endpoint``, which
 allocates a 256 KiB buffer per read (docs/media-plane.md). One wake-up reads at most
-:data:`MAX_PER_WAKEUP` datagrams so a flooded socket cannot starve the pacing wheel; the
-reader fires again on the next loop pass for the rest.
+``max_reads`` datagrams (default :data:`MAX_PER_WAKEUP`) so a flooded socket cannot starve the
+pacing wheel; the reader is level-triggered and fires again on the next loop pass for the rest.
+``max_reads=1`` skips the final, empty ``recvfrom`` and its exception: at one packet per
+wake-up — a phone's 50 packets a second — that halved the receive CPU in a measurement here.
 
 Each datagram goes through cheap checks in order: RTP version (STUN, keepalives and garbage
 are dropped), the stream's latched source, then the payload type. Audio of the negotiated
@@ -61,6 +63,7 @@ class Receiver:
         "_dtmf_pt",
         "_fd",
         "_loop",
+        "_max_reads",
         "_on_digit",
         "_sock",
         "_stream",
@@ -79,7 +82,11 @@ class Receiver:
         stream: RtpStream,
         dtmf_pt: int | None,
         on_digit: DigitSink,
+        max_reads: int = MAX_PER_WAKEUP,
     ) -> None:
+        if max_reads < 1:
+            raise ValueError(f"max_reads must be at least 1, got {max_reads}")
+        self._max_reads = max_reads
         self._loop = loop
         self._sock = sock
         self._stream = stream
@@ -125,7 +132,7 @@ class Receiver:
         counters = self.counters
         stream = self._stream
         accepted = 0
-        for _ in range(MAX_PER_WAKEUP):
+        for _ in range(self._max_reads):
             try:
                 data, source = recvfrom(MAX_DATAGRAM)
             except OSError:  # BlockingIOError: drained; others (ICMP errors): nothing to read
