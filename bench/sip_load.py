@@ -144,6 +144,7 @@ class Result:
     setup_per_s: float
     held: int
     cpu_percent: float
+    sipp_cpu_percent: float  # the callers, on the same cores
     held_p50_ms: float  # lateness while every call is up (median of the 1 s intervals)
     held_p99_ms: float  # worst 1 s interval
     held_max_ms: float
@@ -186,19 +187,21 @@ def run(calls: int, rate: float, hold_s: float, digit_at_s: float, workdir: Path
         )  # fmt: skip
         try:
             time.sleep(calls / rate + 1)
-            cpu0, wall0 = cpu_seconds(pid), time.monotonic()
+            cpu0, sipp0, wall0 = cpu_seconds(pid), cpu_seconds(sipp.process.pid), time.monotonic()
             time.sleep(max(1.0, hold_s - 3))
-            cpu = (cpu_seconds(pid) - cpu0) / (time.monotonic() - wall0) * 100
+            wall = time.monotonic() - wall0
+            cpu = (cpu_seconds(pid) - cpu0) / wall * 100
+            sipp_cpu = (cpu_seconds(sipp.process.pid) - sipp0) / wall * 100
             rc = sipp.wait(hold_s + 90)
         finally:
             sipp.stop()
         failed = 0 if rc == 0 else calls_failed(workdir)
         if failed:
             print(f"sipp exit {rc}:\n{sipp.errors()[-2000:]}", file=sys.stderr)
-    return summarise(node.log(), calls, failed, cpu)
+    return summarise(node.log(), calls, failed, cpu, sipp_cpu)
 
 
-def summarise(log: str, calls: int, failed: int, cpu: float) -> Result:
+def summarise(log: str, calls: int, failed: int, cpu: float, sipp_cpu: float) -> Result:
     reports = media_reports(log)
     peak = max(int(r["legs_open"]) for r in reports)
     # an interval is "set-up" when legs were opened in it (the warm-up call's excepted), and
@@ -218,6 +221,7 @@ def summarise(log: str, calls: int, failed: int, cpu: float) -> Result:
         setup_per_s=setup_rate(log, calls),
         held=peak,
         cpu_percent=cpu,
+        sipp_cpu_percent=sipp_cpu,
         held_p50_ms=float(np.median([r["late_p50_ms"] for r in held])) if held else 0.0,
         held_p99_ms=max((r["late_p99_ms"] for r in held), default=0.0),
         held_max_ms=max((r["late_max_ms"] for r in held), default=0.0),
@@ -238,14 +242,15 @@ def calls_failed(workdir: Path) -> int:
 
 def print_table(results: list[Result]) -> None:
     print(
-        "| calls | failed | set-ups/s | held | node CPU % (held) "
+        "| calls | failed | set-ups/s | held | node CPU % (held) | sipp CPU % "
         "| lateness held p50 / p99 / max ms | lateness during set-up p99 / max ms "
         "| RTP sent | RTP received | lost | DTMF missed |"
     )
-    print("|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
+    print("|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
     for r in results:
         print(
             f"| {r.calls} | {r.failed} | {r.setup_per_s:.0f} | {r.held} | {r.cpu_percent:.0f} "
+            f"| {r.sipp_cpu_percent:.0f} "
             f"| {r.held_p50_ms:.1f} / {r.held_p99_ms:.1f} / {r.held_max_ms:.1f} "
             f"| {r.setup_p99_ms:.1f} / {r.setup_max_ms:.1f} "
             f"| {r.packets_sent} | {r.packets_received} | {r.packets_lost} | {r.digits_missed} |"
