@@ -65,7 +65,7 @@ modparam("tm", "fr_inv_timer", 10000)
 modparam("rr", "append_fromtag", 0)
 modparam("dispatcher", "list_file", "{dispatcher_list}")
 modparam("dispatcher", "flags", 2)
-modparam("dispatcher", "ds_ping_interval", 1)
+modparam("dispatcher", "ds_ping_interval", 5)
 modparam("dispatcher", "ds_probing_mode", 1)
 modparam("dispatcher", "ds_probing_threshold", 1)
 modparam("dispatcher", "ds_inactive_threshold", 1)
@@ -275,9 +275,10 @@ def test_new_calls_succeed_with_one_node_killed(cluster: Cluster, tmp_path: Path
     seen = len(proxy_log.read_bytes())
     place_calls(cluster, tmp_path, "failover", "092")
     assert survivor.calls() - before == CALLS
-    # the first calls sent to the dead node (before a probe marked it) went through the
-    # failure route; later ones were not sent there at all
-    assert b"failing over" in proxy_log.read_bytes()[seen:]
+    # the first calls sent to the dead node (before a probe could mark it: probes go every
+    # 5 s) went through the failure route, which also marked it; later ones avoided it
+    recent = proxy_log.read_bytes()[seen:].decode(errors="replace")
+    assert "failing over" in recent, recent[-3000:]
     report = media_report(survivor, lambda r: r["legs_open"] == 0)
     assert report["legs_opened"] == survivor.calls() and report["packets_sent"] > 0
 
