@@ -21,6 +21,7 @@ from ivrd.sip.actions import (
 )
 from ivrd.sip.errors import LocalProtocolError
 from ivrd.sip.headers import Headers
+from ivrd.sip.machine import TableMachine
 from ivrd.sip.message import Request, Response
 from ivrd.sip.timers import T1, T2, TIMER_B, TIMER_D, TIMER_F, TIMER_K, TIMER_M, Timers
 
@@ -73,7 +74,7 @@ def response_class(response: Response) -> str:
     return "2xx" if response.status < 300 else "final"
 
 
-class ClientTransaction:
+class ClientTransaction(TableMachine[ClientState]):
     """One request sent by the TU, retransmitted until answered, with its responses matched."""
 
     def __init__(self, key: TransactionKey, request: Request, destination: Address) -> None:
@@ -114,22 +115,6 @@ class ClientTransaction:
         if self.is_invite:
             return self._invite_response(event, response, now)
         return self._non_invite_response(event, response, now)
-
-    def tick(self, now: float) -> list[Action]:
-        actions: list[Action] = []
-        for name in self.timers.due(now):
-            if self._move(f"timer {name}"):
-                actions += self._fire(name, now)
-        return actions
-
-    def _move(self, event: str) -> bool:
-        new = self.table.get((self.state, event))
-        if new is None:
-            return False
-        self.state = new
-        if new is S.TERMINATED:
-            self.timers.clear()
-        return True
 
     def _invite_response(self, event: str, response: Response, now: float) -> list[Action]:
         self.timers.stop("A", "B")

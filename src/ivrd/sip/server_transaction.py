@@ -23,6 +23,7 @@ from ivrd.sip.actions import (
     TransactionTimedOut,
 )
 from ivrd.sip.errors import LocalProtocolError
+from ivrd.sip.machine import TableMachine
 from ivrd.sip.message import Request, Response, make_response
 from ivrd.sip.timers import T1, T2, TIMER_H, TIMER_I, TIMER_J, TIMER_L, Timers
 
@@ -69,7 +70,7 @@ NON_INVITE_TABLE: dict[tuple[ServerState, str], ServerState] = {
 }
 
 
-class ServerTransaction:
+class ServerTransaction(TableMachine[ServerState]):
     """One request received from the peer, answered by the TU through this transaction."""
 
     def __init__(self, key: TransactionKey, request: Request, reply_to: Address) -> None:
@@ -144,22 +145,6 @@ class ServerTransaction:
         if self._move("ack 2xx"):
             self.acked = True
             self.timers.stop("G2xx")
-
-    def tick(self, now: float) -> list[Action]:
-        actions: list[Action] = []
-        for name in self.timers.due(now):
-            if self._move(f"timer {name}"):
-                actions += self._fire(name, now)
-        return actions
-
-    def _move(self, event: str) -> bool:
-        new = self.table.get((self.state, event))
-        if new is None:
-            return False
-        self.state = new
-        if new is S.TERMINATED:
-            self.timers.clear()
-        return True
 
     def _fire(self, name: str, now: float) -> list[Action]:
         if name in ("G", "G2xx") and self.last_response is not None:
