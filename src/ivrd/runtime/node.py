@@ -8,6 +8,7 @@ the grace period ends, then the rest are hung up.
 from __future__ import annotations
 
 import asyncio
+import sys
 import dataclasses
 import json
 import logging
@@ -32,6 +33,9 @@ from ivrd.sip.message import Request
 log = logging.getLogger("ivrd.node")
 
 DEFAULT_GRACE_S = 30.0
+# Worker threads (database lookups at call set-up) hold the GIL for up to the switch interval
+# (5 ms by default) at a time; the media wheel needs the loop every 5 ms.
+GIL_SWITCH_S = 0.001
 
 
 def listen_address(text: str) -> tuple[str, int]:
@@ -47,6 +51,7 @@ class Node:
     @classmethod
     async def start(cls, settings: Settings, db: Database) -> Node:
         loop = asyncio.get_running_loop()
+        sys.setswitchinterval(GIL_SWITCH_S)
         host, port = listen_address(settings.sip_listen)
         sip = SipNode(Endpoint(host, port))
         await loop.create_datagram_endpoint(lambda: sip, local_addr=(host, port))

@@ -6,6 +6,7 @@ SIGINT/SIGTERM stop the API first (uvicorn finishes its requests), then drain th
 from __future__ import annotations
 
 import asyncio
+import gc
 import logging
 import signal
 
@@ -26,6 +27,7 @@ async def run(
     for signum in (signal.SIGINT, signal.SIGTERM):
         loop.add_signal_handler(signum, stop.set)
     node = await Node.start(settings, db) if sip else None
+    gc.freeze()  # everything loaded so far lives for good: keep it out of full collections
     api = loop.create_task(server.serve()) if server is not None else None
     waiters = [loop.create_task(stop.wait())] + ([api] if api is not None else [])
     await asyncio.wait(waiters, return_when=asyncio.FIRST_COMPLETED)
