@@ -8,10 +8,10 @@ the grace period ends, then the rest are hung up.
 from __future__ import annotations
 
 import asyncio
-import sys
 import dataclasses
 import json
 import logging
+import sys
 import time
 
 import httpx
