@@ -33,6 +33,14 @@ def _check_ms(name: str, value: int) -> None:
         raise ValueError(f"{name} must be a non-negative int, got {value!r}")
 
 
+def _check_play(play_id: int, duration_ms: int, mode: str | None = None) -> None:
+    """What every prompt-like command checks: its id, its length and, if given, its mode."""
+    _check_id("play_id", play_id)
+    _check_ms("duration_ms", duration_ms)
+    if mode is not None and mode not in PLAY_MODES:
+        raise ValueError(f"play mode must be background or foreground, got {mode!r}")
+
+
 @dataclass(frozen=True, slots=True)
 class PlaySound:
     """Play a stored sound; ``duration_ms`` is its known length (the simulator uses it)."""
@@ -44,10 +52,7 @@ class PlaySound:
     duration_ms: int
 
     def __post_init__(self) -> None:
-        _check_id("play_id", self.play_id)
-        _check_ms("duration_ms", self.duration_ms)
-        if self.mode not in PLAY_MODES:
-            raise ValueError(f"play mode must be background or foreground, got {self.mode!r}")
+        _check_play(self.play_id, self.duration_ms, self.mode)
 
 
 @dataclass(frozen=True, slots=True)
@@ -65,10 +70,7 @@ class PlayText:
     duration_ms: int
 
     def __post_init__(self) -> None:
-        _check_id("play_id", self.play_id)
-        _check_ms("duration_ms", self.duration_ms)
-        if self.mode not in PLAY_MODES:
-            raise ValueError(f"play mode must be background or foreground, got {self.mode!r}")
+        _check_play(self.play_id, self.duration_ms, self.mode)
 
 
 @dataclass(frozen=True, slots=True)
@@ -80,8 +82,7 @@ class PlaySilence:
     duration_ms: int
 
     def __post_init__(self) -> None:
-        _check_id("play_id", self.play_id)
-        _check_ms("duration_ms", self.duration_ms)
+        _check_play(self.play_id, self.duration_ms)
 
 
 @dataclass(frozen=True, slots=True)
@@ -95,8 +96,7 @@ class SayDigits:
     duration_ms: int
 
     def __post_init__(self) -> None:
-        _check_id("play_id", self.play_id)
-        _check_ms("duration_ms", self.duration_ms)
+        _check_play(self.play_id, self.duration_ms)
         if self.method not in SAY_METHODS:
             raise ValueError(f"say method must be pronounced or iterated, got {self.method!r}")
 
