@@ -16,6 +16,7 @@ import re2
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from ivrd.config import actions as config_actions
 from ivrd.config.references import sound_visible_to
 from ivrd.db import models
 from ivrd.engine import actions
@@ -23,24 +24,11 @@ from ivrd.engine.intervals import Interval, conditions_from_mappings
 from ivrd.engine.menu import Conditions, Context, IvrSettings, Menu, Rule
 from ivrd.errors import NotFound
 
+# config/actions.py holds the one list of actions; each API model has an engine twin of the
+# same class name, so the mapping is derived, never written again.
 ACTION_TYPES: dict[str, type[Any]] = {
-    "transfer": actions.Transfer,
-    "simple_transfer": actions.SimpleTransfer,
-    "transfer_from_variable": actions.TransferFromVariable,
-    "hangup": actions.Hangup,
-    "play_sound": actions.PlaySound,
-    "play_silence": actions.PlaySilence,
-    "jump_to_context": actions.JumpToContext,
-    "play_digits": actions.PlayDigits,
-    "play_digits_from_variable": actions.PlayDigitsFromVariable,
-    "record_digits": actions.RecordDigits,
-    "set_variable": actions.SetVariable,
-    "call_interactive": actions.CallInteractive,
-    "set_caller_id_number": actions.SetCallerIdNumber,
-    "set_caller_id_name": actions.SetCallerIdName,
-    "quality_rate": actions.QualityRate,
-    "voice_helper": actions.VoiceHelper,
-    "start_record": actions.StartRecord,
+    name: getattr(actions, model.__name__)
+    for name, model in zip(config_actions.ACTIONS, config_actions.ACTION_MODELS, strict=True)
 }
 
 

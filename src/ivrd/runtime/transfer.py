@@ -24,8 +24,14 @@ from ivrd.sip.dialog import ByeReceived, Dialog, InfoReceived, ReInviteReceived
 from ivrd.sip.errors import SipError
 from ivrd.sip.fields import NameAddr
 from ivrd.sip.message import Request, Response
-from ivrd.sip.offer_answer import LocalMedia, accept_answer, build_offer
-from ivrd.sip.sdp import parse_sdp
+from ivrd.sip.offer_answer import (
+    IncompatibleOffer,
+    LocalMedia,
+    accept_answer,
+    answer_offer,
+    build_offer,
+)
+from ivrd.sip.sdp import SessionDescription, parse_sdp
 from ivrd.sip.uac import Answered, Progress, Rejected, UacInvite
 from ivrd.sip.uri import SipUri
 
@@ -70,14 +76,19 @@ class OutboundTransfer:
         self.forks: list[Fork] = []
         self._done = False
         self._timer: asyncio.TimerHandle | None = None
-        self._offer = build_offer(LocalMedia(node.media.host, 1, codecs=(codec,)))
+        self._offer: SessionDescription | None = None  # made in start(), once the leg has a port
+
+    def _local(self) -> LocalMedia:
+        """Our side of the B leg: its port, and only the caller's codec (no transcoding)."""
+        assert self.leg is not None
+        return LocalMedia(self.node.media.host, self.leg.local_port, codecs=(self.codec,))
 
     def start(self, codec_pt: int, dtmf_pt: int | None) -> None:
         self.leg = self.node.media.open_leg(codec_pt, dtmf_pt)
-        local = LocalMedia(self.node.media.host, self.leg.local_port, codecs=(self.codec,))
-        self._offer = build_offer(local)
+        self._offer = build_offer(self._local())
+        offer = bytes(self._offer)
         for number in self.command.destinations:
-            fork = self._fork(number)
+            fork = self._fork(number, offer)
             if fork is None:
                 continue
             self.forks.append(fork)
@@ -90,7 +101,7 @@ class OutboundTransfer:
             )
         self._timer = self.node.loop.call_later(self.command.timeout_s, self._ring_timeout)
 
-    def _fork(self, number: str) -> Fork | None:
+    def _fork(self, number: str, offer: bytes) -> Fork | None:
         route = self._route(number)
         if route is None:
             log.info("transfer to %s: no phone registered and no outbound proxy", number)
@@ -108,7 +119,7 @@ class OutboundTransfer:
             uri,
             NameAddr(from_uri, name or None),
             NameAddr(uri),
-            bytes(self._offer),
+            offer,
         )
         return Fork(number, uac, destination)
 
@@ -151,6 +162,7 @@ class OutboundTransfer:
             )
             return
         try:
+            assert self._offer is not None
             session = accept_answer(self._offer, parse_sdp(event.response.body))
         except SipError as exc:
             log.info("transfer to %s: unusable answer SDP: %s", fork.number, exc)
@@ -225,10 +237,23 @@ class OutboundTransfer:
             self._bridge_over()
             self.on_bridge_end()
         elif isinstance(update.event, ReInviteReceived) and self.leg is not None:
-            local = LocalMedia(self.node.media.host, self.leg.local_port, codecs=(self.codec,))
-            self.node.sip.respond(self.dialog.accept_reinvite(request, bytes(build_offer(local))))
+            self._answer_reinvite(request, update.event)
         elif isinstance(update.event, InfoReceived):
             pass  # key presses of the called party are not the IVR's
+
+    def _answer_reinvite(self, request: Request, event: ReInviteReceived) -> None:
+        """The target's re-INVITE (hold, resume, refresh): answer its offer and apply it."""
+        assert self.dialog is not None and self.leg is not None
+        if event.offer is None:
+            sdp = build_offer(self._local())
+        else:
+            try:
+                sdp, audio = answer_offer(event.offer, self._local())
+            except IncompatibleOffer:
+                self.node.sip.respond(self.dialog.respond(request, 488))
+                return
+            self.leg.apply(audio)
+        self.node.sip.respond(self.dialog.accept_reinvite(request, bytes(sdp)))
 
     def cancel(self) -> None:
         """The engine or the caller gave up on this transfer: stop ringing or hang up B."""
