@@ -12,6 +12,8 @@ import subprocess
 from dataclasses import dataclass
 from pathlib import Path
 
+from .ports import sipp_media_port
+
 DTMF_PCAP = "/usr/share/sip-tester/dtmf_2833_{}.pcap"
 KEY_NAMES = {"*": "star", "#": "pound"}
 
@@ -274,7 +276,7 @@ def start_sipp(
         "-p",
         str(port),
         "-mp",
-        str(free_udp_port() & ~1),
+        str(sipp_media_port()),
         "-nostdin",
         "-trace_err",
         "-m",

@@ -23,6 +23,8 @@ from ivrd.media.stored import StoredAudio
 from ivrd.rtp import g711
 from ivrd.runtime.media import Leg, MediaEngine
 
+from ..ports import sipp_media_port
+from ..sipp import free_udp_port
 from .peer import SETTINGS, run
 
 pytestmark = pytest.mark.skipif(
@@ -39,24 +41,6 @@ def load_bench() -> ModuleType:
     sys.modules["sip_media"] = module
     spec.loader.exec_module(module)
     return module
-
-
-def free_port(even: bool = False) -> int:
-    for _ in range(50):
-        with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as probe:
-            probe.bind(("127.0.0.1", 0))
-            port: int = probe.getsockname()[1]
-        if port < 32768 and (not even or port % 2 == 0):
-            return port
-        if port >= 32768:  # ephemeral: pick one of ours below it instead
-            candidate = 27800 + 2 * (port % 90)
-            with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as probe:
-                try:
-                    probe.bind(("127.0.0.1", candidate))
-                except OSError:
-                    continue
-            return candidate
-    raise AssertionError("no free port")
 
 
 class MiniUas:
@@ -145,28 +129,34 @@ def test_sipp_caller_media_reaches_a_leg_without_loss(tmp_path: Path) -> None:
     async def scenario_run() -> None:
         engine = MediaEngine(asyncio.get_running_loop(), SETTINGS)
         uas = MiniUas(engine, StoredAudio.from_pcm(bytes(2 * 8000 * 3)))
-        command = [
-            "sipp", f"127.0.0.1:{uas.port}", "-sf", str(scenario), "-i", "127.0.0.1",
-            "-mi", "127.0.0.1", "-p", str(free_port()), "-mp", str(free_port(even=True)),
-            "-m", "1", "-nostdin", "-timeout", "15", "-timeout_error", "-trace_err",
-        ]  # fmt: skip
-        sipp = await asyncio.create_subprocess_exec(
-            *command, cwd=tmp_path, stdout=asyncio.subprocess.DEVNULL,
-            stderr=asyncio.subprocess.PIPE,
-        )  # fmt: skip
-        _, stderr = await asyncio.wait_for(sipp.communicate(), 30)
-        errors = "".join(p.read_text() for p in tmp_path.glob("*errors.log"))
-        assert sipp.returncode == 0, (stderr.decode()[-2000:], errors[-2000:])
-        assert uas.byes == 1
-        (leg,) = uas.legs.values()
-        stats = leg.stats()
-        await asyncio.sleep(0.05)
-        assert uas.digits == ["1", "#"]
-        assert stats.audio_received >= 40  # ~1.7 s of 20 ms frames
-        assert stats.lost == 0, stats
-        assert stats.dropped_foreign == 0  # the captures came from sipp's RTP port too
-        assert stats.packets_sent > 40 and stats.send_errors == 0, stats
-        engine.close()
-        uas.close()
+        try:
+            await _call_and_check(uas, tmp_path, scenario)
+        finally:
+            engine.close()
+            uas.close()
 
     run(scenario_run())
+
+
+async def _call_and_check(uas: MiniUas, tmp_path: Path, scenario: Path) -> None:
+    command = [
+        "sipp", f"127.0.0.1:{uas.port}", "-sf", str(scenario), "-i", "127.0.0.1",
+        "-mi", "127.0.0.1", "-p", str(free_udp_port()), "-mp", str(sipp_media_port()),
+        "-m", "1", "-nostdin", "-timeout", "15", "-timeout_error", "-trace_err",
+    ]  # fmt: skip
+    sipp = await asyncio.create_subprocess_exec(
+        *command, cwd=tmp_path, stdout=asyncio.subprocess.DEVNULL,
+        stderr=asyncio.subprocess.PIPE,
+    )  # fmt: skip
+    _, stderr = await asyncio.wait_for(sipp.communicate(), 30)
+    errors = "".join(p.read_text() for p in tmp_path.glob("*errors.log"))
+    assert sipp.returncode == 0, (stderr.decode()[-2000:], errors[-2000:])
+    assert uas.byes == 1
+    (leg,) = uas.legs.values()
+    stats = leg.stats()
+    await asyncio.sleep(0.05)
+    assert uas.digits == ["1", "#"]
+    assert stats.audio_received >= 40  # ~1.7 s of 20 ms frames
+    assert stats.lost == 0, stats
+    assert stats.dropped_foreign == 0  # the captures came from sipp's RTP port too
+    assert stats.packets_sent > 40 and stats.send_errors == 0, stats
