@@ -26,6 +26,7 @@ from ivrd.engine.events import (
     TransferEnded,
 )
 from ivrd.engine.session import CallSession, SessionError, State
+from tests.cycles import left_in_cycles
 
 from .menus import CALL, seed_menu
 
@@ -176,3 +177,27 @@ def test_context_precomputes_option_prefixes() -> None:
     ctx = Context(1, "c", {"start": (), "timeout": (), "12": (), "123": (), "5": ()})
     assert ctx.digit_options == {"12", "123", "5"}
     assert ctx.option_prefixes == {"1", "12"}
+
+
+def test_an_ended_session_is_freed_without_the_cycle_collector() -> None:
+    """Pending waits are bound methods of the session; ending it must drop them."""
+
+    def hang_up_mid_prompt() -> CallSession:
+        s = CallSession(seed_menu(), CALL)
+        s.start(T0)
+        s.handle(TimerFired(2), T0 + 5)  # the foreground prompt plays: a wait is pending
+        s.handle(CallerHungUp(), T0 + 6)
+        assert s.state is State.ENDED
+        return s
+
+    def broken_by_a_driver_bug() -> CallSession:
+        s = CallSession(seed_menu(), CALL)
+        s.start(T0)
+        s.handle(TimerFired(2), T0 + 5)
+        with pytest.raises(SessionError):
+            s.handle(PromptFinished(99), T0 + 6)
+        assert s.state is State.ERROR
+        return s
+
+    assert left_in_cycles(hang_up_mid_prompt, CallSession) == []
+    assert left_in_cycles(broken_by_a_driver_bug, CallSession) == []

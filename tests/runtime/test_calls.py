@@ -138,10 +138,18 @@ def _udp_sockets(pid: int) -> int:
 def test_caller_hangs_up_mid_prompt_and_nothing_leaks(node: Node, tmp_path: Path) -> None:
     seed(node, "075")
     before = _udp_sockets(node.process.pid)
+    frozen = node.log().count("idle: collected and froze")
     call(node, tmp_path, "075", pause(1000) + BYE)
     node.wait_for_log(r"ended: caller hung up")
     time.sleep(0.5)
     assert _udp_sockets(node.process.pid) == before
+    # idle again: the node collects and freezes its heap once (runtime/collector.py), and
+    # its media line says what the collector cost meanwhile
+    deadline = time.monotonic() + 10
+    while node.log().count("idle: collected and froze") == frozen:
+        assert time.monotonic() < deadline, node.log()[-3000:]
+        time.sleep(0.1)
+    assert re.search(r'media \{.*"gc": \d+, "gc_full": \d+, "gc_max_ms": [0-9.]+\}', node.log())
 
 
 INVITE = (

@@ -247,9 +247,16 @@ class SessionCore:
         if self.outcome is None:
             self.outcome = Outcome(action, reason)
         self.state = State.ENDED
+        self._drop_continuations()
         if hangup:
             out.append(HangUp(cause))
         self._trace(out, "end", ("action", self.outcome.action), ("reason", reason))
+
+    def _drop_continuations(self) -> None:
+        """Forget the pending waits: they are bound methods of this session, a reference cycle
+        that would keep an ended call in memory until a full garbage collection."""
+        self._play_end = self._timer_end = _nothing
+        self._play_digit = self._sink = None
 
     def _guard(self, now: float, out: Out) -> bool:
         """Count a routing step; True (and the call ended) when the loop guard trips.

@@ -66,6 +66,7 @@ class CallSession(Listener):
                 self._unexpected(event, out)
         except Exception:
             self.state = State.ERROR
+            self._drop_continuations()
             raise
         return out
 

@@ -19,6 +19,14 @@ import httpx
 from ivrd.db.session import Database
 from ivrd.runtime.audio import AudioLibrary
 from ivrd.runtime.call import InboundCall
+from ivrd.runtime.collector import (
+    FULL_EVERY_S,
+    IDLE_S,
+    GcPauses,
+    full_collection,
+    refreeze,
+    take_over_full_collections,
+)
 from ivrd.runtime.context import NodeContext
 from ivrd.runtime.directory import Directory
 from ivrd.runtime.media import MediaEngine, rtp_host
@@ -47,11 +55,18 @@ class Node:
     def __init__(self, context: NodeContext) -> None:
         self.context = context
         self._report: asyncio.TimerHandle | None = None
+        self._gc = GcPauses()
+        self._gc.install()
+        self._housekeeping: asyncio.TimerHandle | None = None
+        self._idle_since: float | None = None
+        self._frozen_idle = False  # the first idle period also takes what the start left
+        self._last_full = time.monotonic()
 
     @classmethod
     async def start(cls, settings: Settings, db: Database) -> Node:
         loop = asyncio.get_running_loop()
         sys.setswitchinterval(GIL_SWITCH_S)
+        take_over_full_collections()
         host, port = listen_address(settings.sip_listen)
         sip = SipNode(Endpoint(host, port))
         await loop.create_datagram_endpoint(lambda: sip, local_addr=(host, port))
@@ -73,6 +88,7 @@ class Node:
         loop.run_in_executor(None, context.audio.voice)  # prepare the digit voice pack
         log.info("SIP node listening on %s:%s (UDP)", host, port)
         node._schedule_report()
+        node._schedule_housekeeping()
         return node
 
     def log_media_report(self) -> None:
@@ -80,7 +96,7 @@ class Node:
         the send lateness covers the time since the previous line, which restarts it."""
         report = dataclasses.asdict(self.context.media.report())
         self.context.media.lateness.reset()
-        log.info("media %s", json.dumps({"calls": self.calls, **report}))
+        log.info("media %s", json.dumps({"calls": self.calls, **report, **self._gc.take()}))
 
     def _schedule_report(self) -> None:
         interval = self.context.settings.media_report_s
@@ -90,6 +106,28 @@ class Node:
     def _periodic_report(self) -> None:
         self.log_media_report()
         self._schedule_report()
+
+    def _schedule_housekeeping(self) -> None:
+        self._housekeeping = self.context.loop.call_later(IDLE_S / 2, self._keep_house)
+
+    def _keep_house(self) -> None:
+        """Collect and freeze once per idle period, and collect every few minutes while busy
+        (see ``runtime/collector.py``)."""
+        now = time.monotonic()
+        if self.context.calls or self.context.media.legs:
+            self._idle_since = None
+            self._frozen_idle = False
+            if now - self._last_full >= FULL_EVERY_S:
+                self._last_full = now
+                found, took_ms = full_collection()
+                log.info("full collection in %.1f ms found %d unreachable", took_ms, found)
+        elif self._idle_since is None:
+            self._idle_since = now
+        elif not self._frozen_idle and now - self._idle_since >= IDLE_S:
+            self._frozen_idle = True
+            self._last_full = now
+            log.info("idle: collected and froze the heap in %.1f ms", refreeze())
+        self._schedule_housekeeping()
 
     def _invite(self, request: Request, source: Address, key: TransactionKey) -> None:
         InboundCall(self.context, request, source, key).begin()
@@ -109,9 +147,11 @@ class Node:
         await asyncio.sleep(0.2)  # let the BYEs and the last writes go out
 
     async def close(self) -> None:
-        if self._report is not None:
-            self._report.cancel()
+        for timer in (self._report, self._housekeeping):
+            if timer is not None:
+                timer.cancel()
         self.log_media_report()
+        self._gc.uninstall()
         self.context.media.close()
         self.context.sip.close()
         await self.context.http.aclose()

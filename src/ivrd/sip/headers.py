@@ -64,7 +64,9 @@ class Headers:
     """Ordered (name, value) pairs; every method returns a new `Headers`."""
 
     items: tuple[tuple[str, str], ...] = ()
-    _index: dict[str, list[str]] = field(init=False, repr=False, compare=False)
+    # values by lower-case name, as tuples: the garbage collector stops tracking tuples of
+    # strings (and then the dict), and a node keeps thousands of messages for 32 s (timer J/L)
+    _index: dict[str, tuple[str, ...]] = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         index: dict[str, list[str]] = {}
@@ -74,7 +76,7 @@ class Headers:
             if "\r" in value or "\n" in value:
                 raise ValueError(f"header {name} value contains a line break")
             index.setdefault(name.lower(), []).append(value)
-        object.__setattr__(self, "_index", index)
+        object.__setattr__(self, "_index", {name: tuple(values) for name, values in index.items()})
 
     @classmethod
     def of(cls, pairs: Iterable[tuple[str, str]]) -> Headers:

@@ -12,6 +12,10 @@ from ivrd.media.stored import StoredAudio
 from ivrd.rtp import g711
 from ivrd.runtime.media import MediaEngine, PlaybackFinished
 from ivrd.runtime.media.engine import rtp_host
+from ivrd.runtime.media.leg import Leg
+from ivrd.runtime.media.playout import Playout
+from ivrd.runtime.media.receiver import Receiver
+from tests.cycles import left_in_cycles
 
 from .peer import SETTINGS, Arrival, Peer, eventually, key_press, rtp, run, settle
 
@@ -225,3 +229,34 @@ def test_the_media_plane_runs_on_uvloop_too() -> None:
         phone.close()
 
     uvloop.run(scenario())
+
+
+def test_a_closed_leg_is_freed_without_the_cycle_collector() -> None:
+    """The leg's playout and receiver call back into it, and ``on_digit`` into the call that
+    holds it: closing must break those cycles (the node leaves full collections for later)."""
+
+    class Call:
+        def __init__(self) -> None:
+            self.digits: list[str] = []
+
+    async def scenario() -> None:
+        engine = MediaEngine(asyncio.get_running_loop(), SETTINGS)
+        peer = Peer()
+        other = engine.open_leg(g711.PT_PCMU, PT_EVENT)
+
+        def call_with_legs() -> Call:
+            call = Call()
+            leg = engine.open_leg(g711.PT_PCMU, PT_EVENT)
+            leg.on_digit = call.digits.append
+            call.leg = leg  # type: ignore[attr-defined]
+            leg.set_remote(peer.address)
+            leg.play(tone(100), "prompt", lambda event: None)
+            engine.bridge(leg, other)
+            leg.close()
+            return call
+
+        assert left_in_cycles(call_with_legs, Call, Leg, Receiver, Playout) == []
+        engine.close()
+        peer.close()
+
+    run(scenario())

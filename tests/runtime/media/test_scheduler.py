@@ -112,3 +112,23 @@ def test_a_failing_stream_is_dropped_and_the_others_keep_their_pace(
     with caplog.at_level("ERROR"):
         run(scenario())
     assert "is no longer paced" in caplog.text
+
+
+def test_run_due_sends_what_is_due_ahead_of_the_timer_and_nothing_early() -> None:
+    async def scenario() -> None:
+        clock = FakeClock()
+        wheel = FrameScheduler(asyncio.get_running_loop(), clock)
+        stream = Counter()
+        wheel.add(stream)  # slot 0: served at ticks 4, 8, ...
+        clock.now += 0.004
+        wheel.run_due()  # tick 1 is not due yet
+        assert wheel._next == 1 and not stream.instants
+        clock.now += 0.0165  # 20.5 ms in: ticks 1..4 are due
+        wheel.run_due()
+        assert stream.instants == pytest.approx([1000.02])
+        assert wheel._next == 5 and wheel._handle is not None  # the timer is re-armed
+        wheel._run()  # the timer firing afterwards finds nothing more to send
+        assert len(stream.instants) == 1
+        wheel.close()
+
+    run(scenario())

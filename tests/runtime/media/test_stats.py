@@ -22,3 +22,14 @@ def test_percentiles_from_buckets() -> None:
     assert (stats.count, stats.max_ms) == (0, 0.0)
     with pytest.raises(ValueError, match=r"percentile fraction 0 is not in \(0, 1\]"):
         stats.percentile_ms(0)
+
+
+def test_frames_over_a_lateness_bound_are_counted_including_the_overflow_bucket() -> None:
+    stats = LatenessStats()
+    for ms in (0.2, 4.9, 5.0, 5.05, 7.0, 1500.0):
+        stats.record(ms / 1000)
+    assert stats.count_over_ms(5.0) == 4  # 5.0 and 5.05 share the 5.0-5.1 ms bucket
+    assert stats.count_over_ms(5.1) == 2
+    assert stats.count_over_ms(0) == 6
+    stats.reset()
+    assert stats.count_over_ms(5.0) == 0

@@ -13,6 +13,7 @@ import socket
 from ivrd.rtp import g711
 from ivrd.runtime.media.leg import Leg
 from ivrd.runtime.media.ports import PortAllocator
+from ivrd.runtime.media.readiness import make_readiness
 from ivrd.runtime.media.receiver import MAX_PER_WAKEUP
 from ivrd.runtime.media.recorder import RecordingSaved
 from ivrd.runtime.media.report import LegTotals, MediaReport
@@ -49,6 +50,7 @@ class MediaEngine:
         self.host = host if host is not None else rtp_host(settings.sip_listen)
         self._ports = PortAllocator(self.host, settings.rtp_port_min, settings.rtp_port_max)
         self._scheduler = FrameScheduler(loop)
+        self._readiness = make_readiness(loop, before=self._scheduler.run_due)
         self._legs: set[Leg] = set()
         self._closed = LegTotals()  # counters of legs already closed
 
@@ -72,7 +74,9 @@ class MediaEngine:
         call (the port goes into the SDP answer), later with :meth:`Leg.apply`."""
         sock = self._ports.open()
         try:
-            leg = Leg(self._loop, sock, codec_pt, dtmf_pt, self._release, self._reads)
+            leg = Leg(
+                self._loop, sock, codec_pt, dtmf_pt, self._release, self._readiness, self._reads
+            )
         except BaseException:
             self._ports.release(sock)
             raise
@@ -100,6 +104,7 @@ class MediaEngine:
         for leg in list(self._legs):
             leg.close()
         self._scheduler.close()
+        self._readiness.close()
 
     async def aclose(self) -> list[RecordingSaved]:
         """:meth:`close`, then wait for the recordings it had to finish."""

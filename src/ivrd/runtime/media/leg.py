@@ -23,6 +23,7 @@ from ivrd.rtp import g711
 from ivrd.runtime.media.bridge import Relay, transcode_table
 from ivrd.runtime.media.errors import LegClosed, MediaError
 from ivrd.runtime.media.playout import OnDone, PlaybackFinished, Playout
+from ivrd.runtime.media.readiness import Readiness
 from ivrd.runtime.media.receiver import MAX_PER_WAKEUP, Receiver
 from ivrd.runtime.media.recorder import DEFAULT_MAX_MS, Recorder, RecordingSaved
 from ivrd.runtime.media.stream import (
@@ -86,6 +87,7 @@ class Leg:
         codec_pt: int,
         dtmf_pt: int | None,
         release: Callable[[Leg, socket.socket], None],
+        readiness: Readiness,
         max_reads: int = MAX_PER_WAKEUP,
     ) -> None:
         _check_payload_types(codec_pt, codec_pt, dtmf_pt)
@@ -102,7 +104,7 @@ class Leg:
         self._release = release
         self._stream = RtpStream(codec_pt)
         self._playout = Playout(codec_pt, self._notify)
-        self._receiver = Receiver(loop, sock, self._stream, dtmf_pt, self._digit, max_reads)
+        self._receiver = Receiver(readiness, sock, self._stream, dtmf_pt, self._digit, max_reads)
         self._recorder: Recorder | None = None
         self._relay: Relay | None = None
         self._held = False
@@ -229,6 +231,10 @@ class Leg:
         self.stop_recording()
         self._receiver.close()
         self._release(self, self._sock)
+        # the playout and receiver call back into this leg, and on_digit into the call: break
+        # those cycles so a finished call is freed at once, not by a full collection later
+        self._playout.detach()
+        self.on_digit = None
 
     # -- bridging (see MediaEngine.bridge) --
 

@@ -41,6 +41,10 @@ OnDone = Callable[[PlaybackFinished], None]
 Notify = Callable[[PlaybackFinished, "OnDone | None"], None]
 
 
+def _ignore(event: PlaybackFinished, on_done: OnDone | None) -> None:
+    """The notify of a detached playout."""
+
+
 def frames_for_ms(ms: int) -> int:
     """Whole frames covering ``ms`` milliseconds (rounded up)."""
     if ms < 0:
@@ -114,6 +118,10 @@ class Playout:
         for item in items:
             self._notify(PlaybackFinished(item.play_id, True, item.sent), item.on_done)
         return len(items)
+
+    def detach(self) -> None:
+        """Stop reporting to the owner (it is closed; everything queued was reported)."""
+        self._notify = _ignore
 
     def _add(self, item: _Item) -> None:
         if item.frames == 0:

@@ -1,12 +1,13 @@
 """The receive side of a leg: drain its socket, keep what is the peer's RTP, find key presses.
 
-The socket is watched with ``loop.add_reader`` and drained with ``recvfrom(2048)`` until
-``BlockingIOError`` — about five times the packet rate of ``create_datagram_endpoint``, which
-allocates a 256 KiB buffer per read (docs/media-plane.md). One wake-up reads at most
-``max_reads`` datagrams (default :data:`MAX_PER_WAKEUP`) so a flooded socket cannot starve the
-pacing wheel; the reader is level-triggered and fires again on the next loop pass for the rest.
-``max_reads=1`` skips the final, empty ``recvfrom`` and its exception: at one packet per
-wake-up — a phone's 50 packets a second — that halved the receive CPU in a measurement here.
+The socket is watched through the engine's :class:`~ivrd.runtime.media.readiness.Readiness`
+(one epoll set for every leg) and drained with ``recvfrom(2048)`` — about five times the packet
+rate of ``create_datagram_endpoint``, which allocates a 256 KiB buffer per read
+(docs/media-plane.md). One wake-up reads at most ``max_reads`` datagrams so a flooded socket
+cannot starve the pacing wheel; readiness is level-triggered and reports the socket again on
+the next loop pass for the rest. ``max_reads=1`` skips the final, empty ``recvfrom`` and its
+exception: at one packet per wake-up — a phone's 50 packets a second — that halved the receive
+CPU in a measurement here.
 
 Each datagram goes through cheap checks in order: RTP version (STUN, keepalives and garbage
 are dropped), the stream's latched source, then the payload type. Audio of the negotiated
@@ -17,7 +18,6 @@ and dropped. Every packet of the peer's stream feeds the loss count (one sequenc
 
 from __future__ import annotations
 
-import asyncio
 import socket
 import time
 from collections.abc import Callable
@@ -26,6 +26,7 @@ from ivrd.rtp.dtmf import DtmfDetector
 from ivrd.rtp.errors import RtpError
 from ivrd.rtp.packet import RtpPacket
 from ivrd.runtime.media.loss import LossCounter
+from ivrd.runtime.media.readiness import Readiness
 from ivrd.runtime.media.stream import RtpStream
 
 __all__ = ["MAX_DATAGRAM", "MAX_PER_WAKEUP", "ReceiveCounters", "Receiver"]
@@ -37,6 +38,10 @@ RTP_VERSION_BITS = 0x80  # RFC 3550 §5.1 V=2 in the top two bits
 
 Sink = Callable[[bytes], None]
 DigitSink = Callable[[str], None]
+
+
+def _ignore(digit: str) -> None:
+    """The digit callback of a closed receiver."""
 
 
 class ReceiveCounters:
@@ -62,9 +67,9 @@ class Receiver:
         "_detector",
         "_dtmf_pt",
         "_fd",
-        "_loop",
         "_max_reads",
         "_on_digit",
+        "_readiness",
         "_sock",
         "_stream",
         "audio_sink",
@@ -77,7 +82,7 @@ class Receiver:
 
     def __init__(
         self,
-        loop: asyncio.AbstractEventLoop,
+        readiness: Readiness,
         sock: socket.socket,
         stream: RtpStream,
         dtmf_pt: int | None,
@@ -87,7 +92,7 @@ class Receiver:
         if max_reads < 1:
             raise ValueError(f"max_reads must be at least 1, got {max_reads}")
         self._max_reads = max_reads
-        self._loop = loop
+        self._readiness = readiness
         self._sock = sock
         self._stream = stream
         self._codec_pt = stream.payload_type
@@ -103,7 +108,7 @@ class Receiver:
         self.dtmf_deadline: float | None = None
         self.last_packet_at: float | None = None  # monotonic time of the peer's last RTP
         self._fd = sock.fileno()
-        loop.add_reader(self._fd, self._drain)
+        readiness.watch(self._fd, self._drain)
 
     def set_payload_types(self, codec_pt: int, dtmf_pt: int | None) -> None:
         """The peer's payload types after (re)negotiation."""
@@ -118,9 +123,12 @@ class Receiver:
             self._report(digit.digit)
 
     def close(self) -> None:
+        """Stop reading, and drop the callbacks into the leg (a reference cycle otherwise)."""
         if self._fd != -1:
-            self._loop.remove_reader(self._fd)
+            self._readiness.unwatch(self._fd)
             self._fd = -1
+        self._on_digit = _ignore
+        self.audio_sink = self.event_sink = None
 
     def _drain(self) -> None:
         if self._read_batch():

@@ -91,6 +91,13 @@ class FrameScheduler:
         delay = self._origin + self._next * TICK_S - self._clock()
         self._handle = self._loop.call_later(max(delay, 0.0), self._run)
 
+    def run_due(self) -> None:
+        """Send the frames due by now, ahead of the timer (the receive path calls this first,
+        so a burst of arrivals does not delay the frames that are due)."""
+        if self._handle is not None and self._origin + self._next * TICK_S <= self._clock():
+            self._handle.cancel()
+            self._run()
+
     def _run(self) -> None:
         self._handle = None
         due = int((self._clock() - self._origin) / TICK_S)

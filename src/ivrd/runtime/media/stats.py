@@ -44,6 +44,10 @@ class LatenessStats:
             return self.max_ms
         return min((index + 1) / BUCKETS_PER_MS, self.max_ms)
 
+    def count_over_ms(self, ms: float) -> int:
+        """Frames later than ``ms`` (to the bucket: 0.1 ms)."""
+        return sum(self._buckets[int(ms * BUCKETS_PER_MS) :])
+
     @property
     def max_ms(self) -> float:
         return self.max_s * 1000
