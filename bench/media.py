@@ -8,7 +8,6 @@ percentiles, and packets sent / received at the phones / received back / lost.
 
     /work/venv/bin/python bench/media.py                  # 200 streams, 10 s
     /work/venv/bin/python bench/media.py --streams 500,1000 --seconds 5 --uvloop
-    /work/venv/bin/python bench/media.py --reads-per-wakeup 1   # no drain-to-EAGAIN
 """
 
 from __future__ import annotations
@@ -102,9 +101,7 @@ def cpu_seconds() -> float:
     return usage.ru_utime + usage.ru_stime
 
 
-async def measure(
-    streams: int, seconds: float, echo: bool, reads: int = 256, pin: bool = False
-) -> Row:
+async def measure(streams: int, seconds: float, echo: bool, pin: bool = False) -> Row:
     parent, child = multiprocessing.Pipe()
     process = multiprocessing.get_context("spawn").Process(
         target=phones, args=(streams, child, echo, pin), daemon=True
@@ -112,7 +109,7 @@ async def measure(
     process.start()
     addresses = parent.recv()
     settings = load_settings({"IVRD_RTP_PORT_MIN": "20000", "IVRD_RTP_PORT_MAX": "31998"})
-    engine = MediaEngine(asyncio.get_running_loop(), settings, "127.0.0.1", reads)
+    engine = MediaEngine(asyncio.get_running_loop(), settings, "127.0.0.1")
     prompt = long_prompt(seconds + WARM_UP_S + 5)
     legs = []
     for address in addresses:
@@ -168,9 +165,6 @@ def main() -> None:
     parser.add_argument("--seconds", type=float, default=10.0, help="measured window per count")
     parser.add_argument("--no-echo", action="store_true", help="phones do not send back")
     parser.add_argument("--uvloop", action="store_true", help="run on uvloop")
-    parser.add_argument(
-        "--reads-per-wakeup", type=int, default=256, help="1: no final empty recvfrom"
-    )
     parser.add_argument("--pin", action="store_true", help="node on CPU 0, phones on CPU 1")
     args = parser.parse_args()
     counts = [int(part) for part in args.streams.split(",")]
@@ -182,10 +176,9 @@ def main() -> None:
         import uvloop
 
         runner = uvloop.run
-    reads = args.reads_per_wakeup
     if args.pin:
         os.sched_setaffinity(0, {0})
-    rows = [runner(measure(count, args.seconds, echo, reads, args.pin)) for count in counts]
+    rows = [runner(measure(count, args.seconds, echo, args.pin)) for count in counts]
     print_table(rows, echo)
 
 

@@ -114,21 +114,19 @@ def test_a_failing_stream_is_dropped_and_the_others_keep_their_pace(
     assert "is no longer paced" in caplog.text
 
 
-def test_run_due_sends_what_is_due_ahead_of_the_timer_and_nothing_early() -> None:
+def test_after_runs_once_per_wake_up_after_the_due_frames() -> None:
     async def scenario() -> None:
         clock = FakeClock()
-        wheel = FrameScheduler(asyncio.get_running_loop(), clock)
+        order: list[str] = []
+        wheel = FrameScheduler(
+            asyncio.get_running_loop(), clock, after=lambda: order.append("read")
+        )
         stream = Counter()
+        stream.tick = lambda now: order.append("send") or True  # type: ignore[method-assign]
         wheel.add(stream)  # slot 0: served at ticks 4, 8, ...
-        clock.now += 0.004
-        wheel.run_due()  # tick 1 is not due yet
-        assert wheel._next == 1 and not stream.instants
-        clock.now += 0.0165  # 20.5 ms in: ticks 1..4 are due
-        wheel.run_due()
-        assert stream.instants == pytest.approx([1000.02])
-        assert wheel._next == 5 and wheel._handle is not None  # the timer is re-armed
-        wheel._run()  # the timer firing afterwards finds nothing more to send
-        assert len(stream.instants) == 1
+        clock.now += 0.0405  # ticks 1..8 are due: two frames, then one read of the sockets
+        wheel._run()
+        assert order == ["send", "send", "read"]
         wheel.close()
 
     run(scenario())

@@ -12,9 +12,8 @@ import socket
 
 from ivrd.rtp import g711
 from ivrd.runtime.media.leg import Leg
+from ivrd.runtime.media.polling import SocketPoller
 from ivrd.runtime.media.ports import PortAllocator
-from ivrd.runtime.media.readiness import make_readiness
-from ivrd.runtime.media.receiver import MAX_PER_WAKEUP
 from ivrd.runtime.media.recorder import RecordingSaved
 from ivrd.runtime.media.report import LegTotals, MediaReport
 from ivrd.runtime.media.scheduler import FrameScheduler
@@ -40,17 +39,12 @@ class MediaEngine:
         loop: asyncio.AbstractEventLoop,
         settings: Settings,
         host: str | None = None,
-        reads_per_wakeup: int = MAX_PER_WAKEUP,
     ) -> None:
-        """``reads_per_wakeup``: datagrams one socket wake-up may read (see receiver.py)."""
-        if reads_per_wakeup < 1:
-            raise ValueError(f"reads_per_wakeup must be at least 1, got {reads_per_wakeup}")
         self._loop = loop
-        self._reads = reads_per_wakeup
         self.host = host if host is not None else rtp_host(settings.sip_listen)
         self._ports = PortAllocator(self.host, settings.rtp_port_min, settings.rtp_port_max)
-        self._scheduler = FrameScheduler(loop)
-        self._readiness = make_readiness(loop, before=self._scheduler.run_due)
+        self._poller = SocketPoller()
+        self._scheduler = FrameScheduler(loop, after=self._poller.read_ready)
         self._legs: set[Leg] = set()
         self._closed = LegTotals()  # counters of legs already closed
 
@@ -74,9 +68,7 @@ class MediaEngine:
         call (the port goes into the SDP answer), later with :meth:`Leg.apply`."""
         sock = self._ports.open()
         try:
-            leg = Leg(
-                self._loop, sock, codec_pt, dtmf_pt, self._release, self._readiness, self._reads
-            )
+            leg = Leg(self._loop, sock, codec_pt, dtmf_pt, self._release, self._poller)
         except BaseException:
             self._ports.release(sock)
             raise
@@ -104,7 +96,7 @@ class MediaEngine:
         for leg in list(self._legs):
             leg.close()
         self._scheduler.close()
-        self._readiness.close()
+        self._poller.close()
 
     async def aclose(self) -> list[RecordingSaved]:
         """:meth:`close`, then wait for the recordings it had to finish."""

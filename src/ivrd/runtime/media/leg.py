@@ -23,8 +23,8 @@ from ivrd.rtp import g711
 from ivrd.runtime.media.bridge import Relay, transcode_table
 from ivrd.runtime.media.errors import LegClosed, MediaError
 from ivrd.runtime.media.playout import OnDone, PlaybackFinished, Playout
-from ivrd.runtime.media.readiness import Readiness
-from ivrd.runtime.media.receiver import MAX_PER_WAKEUP, Receiver
+from ivrd.runtime.media.polling import SocketPoller
+from ivrd.runtime.media.receiver import Receiver
 from ivrd.runtime.media.recorder import DEFAULT_MAX_MS, Recorder, RecordingSaved
 from ivrd.runtime.media.stream import (
     SAMPLES_PER_FRAME,
@@ -87,8 +87,7 @@ class Leg:
         codec_pt: int,
         dtmf_pt: int | None,
         release: Callable[[Leg, socket.socket], None],
-        readiness: Readiness,
-        max_reads: int = MAX_PER_WAKEUP,
+        poller: SocketPoller,
     ) -> None:
         _check_payload_types(codec_pt, codec_pt, dtmf_pt)
         self.codec_pt = codec_pt  # the G.711 law, by its static payload type: 0 or 8
@@ -104,7 +103,7 @@ class Leg:
         self._release = release
         self._stream = RtpStream(codec_pt)
         self._playout = Playout(codec_pt, self._notify)
-        self._receiver = Receiver(readiness, sock, self._stream, dtmf_pt, self._digit, max_reads)
+        self._receiver = Receiver(poller, sock, self._stream, dtmf_pt, self._digit)
         self._recorder: Recorder | None = None
         self._relay: Relay | None = None
         self._held = False

@@ -1,13 +1,11 @@
 """The receive side of a leg: drain its socket, keep what is the peer's RTP, find key presses.
 
-The socket is watched through the engine's :class:`~ivrd.runtime.media.readiness.Readiness`
-(one epoll set for every leg) and drained with ``recvfrom(2048)`` — about five times the packet
-rate of ``create_datagram_endpoint``, which allocates a 256 KiB buffer per read
-(docs/media-plane.md). One wake-up reads at most ``max_reads`` datagrams so a flooded socket
-cannot starve the pacing wheel; readiness is level-triggered and reports the socket again on
-the next loop pass for the rest. ``max_reads=1`` skips the final, empty ``recvfrom`` and its
-exception: at one packet per wake-up — a phone's 50 packets a second — that halved the receive
-CPU in a measurement here.
+The socket sits in the engine's :class:`~ivrd.runtime.media.polling.SocketPoller`, which the
+wheel reads after every tick; each time the socket has data the receiver takes one datagram
+with ``recvfrom(2048)`` (about five times the packet rate of ``create_datagram_endpoint``,
+which allocates a 256 KiB buffer per read, docs/media-plane.md). One read per call and no
+draining to ``BlockingIOError``: at a phone's 50 packets a second the final, empty read and
+its exception cost as much again, and the poll reports a socket with data left anyway.
 
 Each datagram goes through cheap checks in order: RTP version (STUN, keepalives and garbage
 are dropped), the stream's latched source, then the payload type. Audio of the negotiated
@@ -26,13 +24,12 @@ from ivrd.rtp.dtmf import DtmfDetector
 from ivrd.rtp.errors import RtpError
 from ivrd.rtp.packet import RtpPacket
 from ivrd.runtime.media.loss import LossCounter
-from ivrd.runtime.media.readiness import Readiness
+from ivrd.runtime.media.polling import SocketPoller
 from ivrd.runtime.media.stream import RtpStream
 
-__all__ = ["MAX_DATAGRAM", "MAX_PER_WAKEUP", "ReceiveCounters", "Receiver"]
+__all__ = ["MAX_DATAGRAM", "ReceiveCounters", "Receiver"]
 
 MAX_DATAGRAM = 2048  # G.711 20 ms packets are 172 bytes; anything bigger is not ours
-MAX_PER_WAKEUP = 256
 RTP_MIN_SIZE = 12  # RFC 3550 §5.1 fixed header
 RTP_VERSION_BITS = 0x80  # RFC 3550 §5.1 V=2 in the top two bits
 
@@ -67,9 +64,8 @@ class Receiver:
         "_detector",
         "_dtmf_pt",
         "_fd",
-        "_max_reads",
         "_on_digit",
-        "_readiness",
+        "_poller",
         "_sock",
         "_stream",
         "audio_sink",
@@ -82,17 +78,13 @@ class Receiver:
 
     def __init__(
         self,
-        readiness: Readiness,
+        poller: SocketPoller,
         sock: socket.socket,
         stream: RtpStream,
         dtmf_pt: int | None,
         on_digit: DigitSink,
-        max_reads: int = MAX_PER_WAKEUP,
     ) -> None:
-        if max_reads < 1:
-            raise ValueError(f"max_reads must be at least 1, got {max_reads}")
-        self._max_reads = max_reads
-        self._readiness = readiness
+        self._poller = poller
         self._sock = sock
         self._stream = stream
         self._codec_pt = stream.payload_type
@@ -108,7 +100,7 @@ class Receiver:
         self.dtmf_deadline: float | None = None
         self.last_packet_at: float | None = None  # monotonic time of the peer's last RTP
         self._fd = sock.fileno()
-        readiness.watch(self._fd, self._drain)
+        poller.watch(self._fd, self._read)
 
     def set_payload_types(self, codec_pt: int, dtmf_pt: int | None) -> None:
         """The peer's payload types after (re)negotiation."""
@@ -125,35 +117,26 @@ class Receiver:
     def close(self) -> None:
         """Stop reading, and drop the callbacks into the leg (a reference cycle otherwise)."""
         if self._fd != -1:
-            self._readiness.unwatch(self._fd)
+            self._poller.unwatch(self._fd)
             self._fd = -1
         self._on_digit = _ignore
         self.audio_sink = self.event_sink = None
 
-    def _drain(self) -> None:
-        if self._read_batch():
-            self.last_packet_at = time.monotonic()
-
-    def _read_batch(self) -> int:
-        """Read until the socket is empty (or the cap); return how many packets were the peer's."""
-        recvfrom = self._sock.recvfrom
-        counters = self.counters
+    def _read(self) -> None:
+        """Take one datagram (the poller calls again while the socket has more)."""
+        try:
+            data, source = self._sock.recvfrom(MAX_DATAGRAM)
+        except OSError:  # nothing after all, or an ICMP error reported on the socket
+            return
         stream = self._stream
-        accepted = 0
-        for _ in range(self._max_reads):
-            try:
-                data, source = recvfrom(MAX_DATAGRAM)
-            except OSError:  # BlockingIOError: drained; others (ICMP errors): nothing to read
-                break
-            if len(data) < RTP_MIN_SIZE or data[0] & 0xC0 != RTP_VERSION_BITS:
-                counters.non_rtp += 1
-            elif not (source == stream.remote and stream.latched) and not stream.accept(source):
-                counters.foreign += 1
-            else:
-                accepted += 1
-                self.loss.add(data[2] << 8 | data[3])
-                self._dispatch(data, data[1] & 0x7F)
-        return accepted
+        if len(data) < RTP_MIN_SIZE or data[0] & 0xC0 != RTP_VERSION_BITS:
+            self.counters.non_rtp += 1
+        elif not (source == stream.remote and stream.latched) and not stream.accept(source):
+            self.counters.foreign += 1
+        else:
+            self.last_packet_at = time.monotonic()
+            self.loss.add(data[2] << 8 | data[3])
+            self._dispatch(data, data[1] & 0x7F)
 
     def _dispatch(self, data: bytes, payload_type: int) -> None:
         if payload_type == self._codec_pt:

@@ -42,10 +42,15 @@ class FrameScheduler:
     """The 5 ms wheel of one event loop."""
 
     def __init__(
-        self, loop: asyncio.AbstractEventLoop, clock: Callable[[], float] = time.monotonic
+        self,
+        loop: asyncio.AbstractEventLoop,
+        clock: Callable[[], float] = time.monotonic,
+        after: Callable[[], None] | None = None,
     ) -> None:
+        """``after`` runs once the due ticks are served (the engine reads the RTP sockets)."""
         self._loop = loop
         self._clock = clock
+        self._after = after
         self._slots: list[dict[Paced, None]] = [{} for _ in range(SLOTS)]
         self._slot_of: dict[Paced, int] = {}
         self._handle: asyncio.TimerHandle | None = None
@@ -91,13 +96,6 @@ class FrameScheduler:
         delay = self._origin + self._next * TICK_S - self._clock()
         self._handle = self._loop.call_later(max(delay, 0.0), self._run)
 
-    def run_due(self) -> None:
-        """Send the frames due by now, ahead of the timer (the receive path calls this first,
-        so a burst of arrivals does not delay the frames that are due)."""
-        if self._handle is not None and self._origin + self._next * TICK_S <= self._clock():
-            self._handle.cancel()
-            self._run()
-
     def _run(self) -> None:
         self._handle = None
         due = int((self._clock() - self._origin) / TICK_S)
@@ -107,6 +105,8 @@ class FrameScheduler:
         while self._next <= due:
             self._serve(self._next)
             self._next += 1
+        if self._after is not None:
+            self._after()
         if self._slot_of:
             self._schedule()
 
