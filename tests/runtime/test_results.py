@@ -3,6 +3,9 @@ ratings, recordings, the call history — and draining on SIGTERM."""
 
 from __future__ import annotations
 
+import json
+import re
+import shutil
 import signal
 import sqlite3
 import time
@@ -67,6 +70,34 @@ def test_call_interactive_answer_transfers_the_call(mail: tuple[Node, Recorded],
     assert params["CallerIDNum"] == "79001234567"
     assert params["CallerIDNum"] == "79001234567" and params["CalledExtension"] == "000*081"
     assert len(params["CallID"]) == 32 and params["CallAPIID"].endswith(params["CallID"])
+
+
+@pytest.mark.skipif(shutil.which("espeak-ng") is None, reason="espeak-ng is not installed")
+def test_a_text_to_speech_greeting_is_spoken_to_the_caller(mail: tuple[Node, Recorded],
+                                                           tmp_path: Path) -> None:
+    """Call Interactive answers <TextToSpeech>; the play_sound_from_variable rule speaks it
+    (espeak-ng) for as long as the speech lasts, not the 0.3 s fallback sound."""
+    node, _ = mail
+    text = "Здравствуйте! Это проверка синтеза речи для вашего звонка."
+    answer = ('<?xml version="1.0" encoding="UTF-8"?><Response>'
+              f'<TextToSpeech voice="alena">{text}</TextToSpeech></Response>')
+    fallback = sound(node, 0.3)
+    with interactive_server(answer) as (url, _recorded):
+        ivr(node, "089", [{"action": "call_interactive", "call_interactive_url": url,
+                           "call_interactive_method": "POST"},
+                          {"action": "play_sound", "sound": fallback, "sound_type": "foreground",
+                           "play_sound_from_variable": True},
+                          {"action": "hangup"}])
+        call(node, tmp_path, "089", RECV_BYE)
+    log = node.log()
+    call_id = re.search(r'call (\w+) \{"t": [0-9.]+, "kind": "say_text".*Здравствуйте', log)
+    assert call_id is not None, log[-3000:]
+    lines = re.findall(rf"call {call_id.group(1)} (\{{.*\}})", log)
+    entries = [json.loads(found) for found in lines]
+    spoken = next(e for e in entries if e["kind"] == "say_text")
+    hangup = next(e for e in entries if e["kind"] == "rule" and e["action"] == "hangup")
+    assert spoken["voice"] == "alena" and "cannot speak" not in log
+    assert 2.0 < hangup["t"] - spoken["t"] < 10, (spoken, hangup)  # ~3.5 s of speech
 
 
 def test_voicemail_is_recorded_stored_and_emailed(mail: tuple[Node, Recorded],

@@ -83,6 +83,7 @@ class InboundCall:
         self.timers: dict[int, asyncio.TimerHandle] = {}
         self.transfers: dict[int, OutboundTransfer] = {}
         self.tasks: set[asyncio.Task[None]] = set()
+        self._speaking: set[int] = set()  # play ids of texts being synthesised
         self.recording: tuple[str, Path, cmd.RecordVoicemail | None] | None = None
         self.ended = False
         self._answer_sdp = b""
@@ -319,12 +320,18 @@ class InboundCall:
         self._play(None if stored is None else self.node.audio.sound(stored), command.play_id)
 
     def _do_PlayText(self, command: cmd.PlayText) -> None:
-        log.info(
-            "call %s: no text-to-speech engine configured; skipping %r",
-            self.call_id,
-            command.text[:60],
+        self._speaking.add(command.play_id)
+        self._spawn(self._speak(command))
+
+    async def _speak(self, command: cmd.PlayText) -> None:
+        """Synthesise in a worker thread, then play, unless the prompt was stopped meanwhile
+        (a barge-in or a hang-up: the engine no longer waits for it)."""
+        audio = await self.node.loop.run_in_executor(
+            None, self.node.audio.speech, command.text, command.voice
         )
-        self._play(None, command.play_id)
+        if command.play_id in self._speaking and self.leg is not None and not self.ended:
+            self._speaking.discard(command.play_id)
+            self._play(audio, command.play_id)
 
     def _do_PlaySilence(self, command: cmd.PlaySilence) -> None:
         assert self.leg is not None
@@ -336,6 +343,7 @@ class InboundCall:
         self._play(self.node.audio.digits(command.digits, command.method), command.play_id)
 
     def _do_StopPlayback(self, command: cmd.StopPlayback) -> None:
+        self._speaking.clear()
         if self.leg is not None:
             self.leg.stop_playback()
 
