@@ -54,6 +54,12 @@ class Conflict(IvrdError):
     status = 409
 
 
+class ServiceUnavailable(IvrdError):
+    """The request is fine but this process cannot carry it out (e.g. no SIP node in it)."""
+
+    status = 503
+
+
 class OAuthError(Exception):
     """An OAuth2 error answered in OAuth2 form: ``{"error": ..., "error_description": ...}``."""
 

@@ -13,6 +13,7 @@ from ivrd.api.errors import install_error_handlers
 from ivrd.api.explorer import OPENAPI_PATH, install_explorer
 from ivrd.api.normalize import NormalizeRequests
 from ivrd.config.auth.router import router as oauth_router
+from ivrd.config.callback.router import router as callback_router
 from ivrd.config.checks.router import router as checks_router
 from ivrd.config.dids.router import router as dids_router
 from ivrd.config.events.router import router as events_router
@@ -48,6 +49,7 @@ ERROR_RESPONSES: dict[int | str, dict[str, Any]] = {
 RESOURCE_ROUTERS = (
     users_router,
     extensions_router,
+    callback_router,
     dids_router,
     intervals_router,
     sounds_router,

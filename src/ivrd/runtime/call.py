@@ -16,7 +16,6 @@ import logging
 import secrets
 import time
 from collections.abc import Callable, Coroutine
-from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -39,7 +38,7 @@ from ivrd.runtime.context import NodeContext
 from ivrd.runtime.directory import Snapshot, Target
 from ivrd.runtime.interactive import perform
 from ivrd.runtime.media import Leg, MediaError, PlaybackFinished
-from ivrd.runtime.results import CallSummary
+from ivrd.runtime.results import CallSummary, naive_utc
 from ivrd.runtime.sipnode import ClientCallbacks, new_token
 from ivrd.runtime.transfer import OutboundTransfer
 from ivrd.sip.actions import Address, TransactionKey
@@ -55,10 +54,6 @@ log = logging.getLogger("ivrd.call")
 T = TypeVar("T")
 
 QUIET_COMMANDS = (cmd.Trace, cmd.StartTimer, cmd.CancelTimer)  # traces log themselves
-
-
-def naive_utc() -> datetime:
-    return datetime.now(UTC).replace(tzinfo=None, microsecond=0)
 
 
 class InboundCall:

@@ -17,6 +17,7 @@ from ivrd.settings import Settings
 
 if TYPE_CHECKING:
     from ivrd.runtime.call import InboundCall
+    from ivrd.runtime.clicktocall import ClickToCall
     from ivrd.runtime.registrar import Registrar
 
 
@@ -32,3 +33,4 @@ class NodeContext:
     http: httpx.AsyncClient
     registrar: Registrar
     calls: set[InboundCall] = field(default_factory=set)
+    callbacks: set[ClickToCall] = field(default_factory=set)  # click-to-calls in progress

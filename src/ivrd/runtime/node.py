@@ -16,9 +16,11 @@ import time
 
 import httpx
 
+from ivrd.config.callback.schemas import CallbackOrder
 from ivrd.db.session import Database
 from ivrd.runtime.audio import AudioLibrary
 from ivrd.runtime.call import InboundCall
+from ivrd.runtime.clicktocall import ClickToCall
 from ivrd.runtime.collector import (
     FULL_EVERY_S,
     IDLE_S,
@@ -114,7 +116,7 @@ class Node:
         """Collect and freeze once per idle period, and collect every few minutes while busy
         (see ``runtime/collector.py``)."""
         now = time.monotonic()
-        if self.context.calls or self.context.media.legs:
+        if self.context.calls or self.context.callbacks or self.context.media.legs:
             self._idle_since = None
             self._frozen_idle = False
             if now - self._last_full >= FULL_EVERY_S:
@@ -129,6 +131,18 @@ class Node:
             log.info("idle: collected and froze the heap in %.1f ms", refreeze())
         self._schedule_housekeeping()
 
+    def click_to_call(self, order: CallbackOrder) -> None:
+        """Place a click-to-call (``config/callback``); safe to call from any thread."""
+        self.context.loop.call_soon_threadsafe(self._click_to_call, order)
+
+    def _click_to_call(self, order: CallbackOrder) -> None:
+        if not self.context.sip.accepting:
+            log.info("callback %s refused: the node is stopping", order.call_id)
+            return
+        call = ClickToCall(self.context, order, self.context.callbacks.discard)
+        self.context.callbacks.add(call)
+        call.start()
+
     def _invite(self, request: Request, source: Address, key: TransactionKey) -> None:
         InboundCall(self.context, request, source, key).begin()
 
@@ -140,10 +154,12 @@ class Node:
         """Refuse new calls, let current ones finish for ``grace_s``, then hang up the rest."""
         self.context.sip.accepting = False
         deadline = time.monotonic() + grace_s
-        while self.context.calls and time.monotonic() < deadline:
+        while (self.context.calls or self.context.callbacks) and time.monotonic() < deadline:
             await asyncio.sleep(0.1)
         for call in list(self.context.calls):
             call.shutdown()
+        for callback in list(self.context.callbacks):
+            callback.shutdown()
         await asyncio.sleep(0.2)  # let the BYEs and the last writes go out
 
     async def close(self) -> None:

@@ -8,7 +8,7 @@ from __future__ import annotations
 import logging
 import smtplib
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import UTC, datetime
 from email.message import EmailMessage
 from pathlib import Path
 from typing import Any
@@ -18,6 +18,11 @@ from ivrd.db import models
 from ivrd.db.session import Database
 
 log = logging.getLogger("ivrd.runtime.results")
+
+
+def naive_utc() -> datetime:
+    """Now, as the call history stores times (UTC, no zone, whole seconds)."""
+    return datetime.now(UTC).replace(tzinfo=None, microsecond=0)
 
 
 @dataclass
@@ -41,6 +46,7 @@ class CallSummary:
     hangup_cause: str | None = None
     hangup_disposition: str | None = None
     menu_version: int | None = None
+    flow: str = "in"  # "out" for a click-to-call
     cdr: list[dict[str, Any]] = field(default_factory=list)
 
 
@@ -58,7 +64,7 @@ class Results:
             extension_id=summary.extension_id,
             extension_name=summary.extension_name,
             extension_type=summary.extension_type,
-            flow="in",
+            flow=summary.flow,
             init_time=summary.init_time,
             start_time=start,
             hangup_time=end,

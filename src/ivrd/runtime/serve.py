@@ -27,6 +27,9 @@ async def run(
     for signum in (signal.SIGINT, signal.SIGTERM):
         loop.add_signal_handler(signum, stop.set)
     node = await Node.start(settings, db) if sip else None
+    state = getattr(server.config.app, "state", None) if server is not None else None
+    if state is not None and node is not None:
+        state.dialer = node  # click-to-call from the API (config/callback)
     gc.freeze()  # everything loaded so far lives for good: keep it out of full collections
     api = loop.create_task(server.serve()) if server is not None else None
     waiters = [loop.create_task(stop.wait())] + ([api] if api is not None else [])

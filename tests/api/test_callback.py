@@ -1,0 +1,79 @@
+"""Click-to-call's API half over real HTTP: validation, tenancy, access, and the answer of a
+process that runs no SIP node (the calls themselves: tests/runtime/test_callback.py)."""
+
+from __future__ import annotations
+
+import pytest
+
+from .conftest import Tenant
+
+BASE = "/api/ver1.0"
+
+
+def _extension(t: Tenant, name: str, status: str = "active") -> int:
+    answer = t.http.post(f"{BASE}/client/@me/extension/", json={"name": name, "status": status})
+    assert answer.status_code == 200, answer.text
+    return int(answer.json()["id"])
+
+
+def test_without_a_sip_node_the_call_is_refused_with_503_not_accepted(tenant: Tenant) -> None:
+    ext = _extension(tenant, "101")
+    answer = tenant.http.post(
+        f"{BASE}/extension/{ext}/callback/", json={"src_num": ["101"], "dst_num": "+79001234567"}
+    )
+    assert answer.status_code == 503
+    assert "SIP node" in answer.json()["message"] and "--no-sip" in answer.json()["message"]
+
+
+def test_call_api_tokens_may_place_calls(tenant: Tenant) -> None:
+    ext = _extension(tenant, "102")
+    caller = tenant.server.http(tenant.token_for(tenant.new_app(access="call_api")))
+    answer = caller.post(f"{BASE}/extension/@102/callback", json={"src_num": "102", "dst_num": "5"})
+    assert answer.status_code == 503  # got past the access check (403) and validation (400)
+    assert ext > 0
+
+
+@pytest.mark.parametrize(
+    ("body", "field", "words"),
+    [
+        ({"dst_num": "123"}, "src_num", "required"),
+        ({"src_num": [], "dst_num": "123"}, "src_num", "at least 1"),
+        ({"src_num": ["1"] * 11, "dst_num": "123"}, "src_num", "at most 10"),
+        ({"src_num": ["12a"], "dst_num": "123"}, "src_num", "is not a number"),
+        ({"src_num": ["${x}"], "dst_num": "123"}, "src_num", "is not a number"),
+        ({"src_num": ["101"]}, "dst_num", "required"),
+        ({"src_num": ["101"], "dst_num": "1" * 33}, "dst_num", "at most 32"),
+        ({"src_num": ["101"], "dst_num": "5", "caller_id_name": "a\r\nVia: x"}, "caller_id_name",
+         "pattern"),
+        ({"src_num": ["101"], "dst_num": "5", "caller_id_number": "abc"}, "caller_id_number",
+         "is not a number"),
+    ],
+)  # fmt: skip
+def test_bad_requests_name_the_field(
+    tenant: Tenant, body: dict[str, object], field: str, words: str
+) -> None:
+    ext = _extension(tenant, "103")
+    answer = tenant.http.post(f"{BASE}/extension/{ext}/callback/", json=body)
+    assert answer.status_code == 400, answer.text
+    message = answer.json()["message"]
+    assert message.startswith(field) and words in message, message
+
+
+def test_numbers_may_come_as_a_string_and_unknown_fields_are_ignored(tenant: Tenant) -> None:
+    ext = _extension(tenant, "104")
+    answer = tenant.http.post(
+        f"{BASE}/extension/{ext}/callback/",
+        json={"src_num": "101, 102 +7900", "dst_num": " 5 ", "record": True, "extra": {"a": 1}},
+    )
+    assert answer.status_code == 503, answer.text  # valid: three sources, a trimmed destination
+
+
+def test_other_clients_extensions_and_blocked_ones(tenant: Tenant, other_tenant: Tenant) -> None:
+    theirs = _extension(other_tenant, "105")
+    body = {"src_num": ["101"], "dst_num": "5"}
+    answer = tenant.http.post(f"{BASE}/extension/{theirs}/callback/", json=body)
+    assert answer.status_code == 404 and answer.json() == {"message": "Record not found"}
+    blocked = _extension(tenant, "106", status="blocked")
+    answer = tenant.http.post(f"{BASE}/extension/{blocked}/callback/", json=body)
+    assert answer.status_code == 403
+    assert answer.json() == {"message": "extension 000*106 is blocked"}
