@@ -7,15 +7,16 @@ the API, SQLAlchemy and pydantic build lazily on their first requests (~30 000) 
 32 s, RFC 3261 timers J and L) full collections came every few seconds and took 15-60 ms,
 and the media wheel sends nothing meanwhile.
 
-So the node (:func:`take_over_full_collections`):
+So the node:
 - freezes what it has at start, and again whenever it has been idle (no call, no media leg)
   for :data:`IDLE_S`: it unfreezes, collects everything (cyclic garbage among formerly frozen
   objects included, so nothing leaks for good) and freezes the survivors;
-- turns automatic full collections off (young ones stay: they are cheap) and runs one itself
-  every :data:`FULL_EVERY_S` while busy, so a long pause comes once in minutes, not seconds.
-  This relies on finished calls being freed by reference counting: the call, its media leg
-  and its engine session break their reference cycles when they end, and the periodic
-  collection's log line says how much cyclic garbage it still found.
+- while calls are up, turns automatic full collections off (young ones stay: they are cheap)
+  and runs one itself every :data:`FULL_EVERY_S`, so a long pause comes once in minutes, not
+  seconds; idle again, it turns them back on (pauses then hurt no call, and an API-only load
+  must not pile up garbage). This relies on finished calls being freed by reference
+  counting: the call, its media leg and its engine session break their reference cycles when
+  they end, and the periodic collection's log line says how much cyclic garbage it found.
 
 :class:`GcPauses` counts collections and their longest pause for the node's ``media`` line,
 so a late interval can be told apart from a starved CPU.
@@ -32,20 +33,21 @@ __all__ = [
     "FULL_EVERY_S",
     "IDLE_S",
     "GcPauses",
+    "automatic_full_collections",
     "full_collection",
     "refreeze",
-    "take_over_full_collections",
 ]
 
 IDLE_S = 2.0  # idle this long before the collect-and-freeze (a call may follow a call)
 FULL_EVERY_S = 300.0  # a full collection while busy: one pause of tens of ms in 5 minutes
 NEVER = 2**31 - 1  # a generation-2 threshold no count reaches
+DEFAULT_FULL_THRESHOLD = gc.get_threshold()[2]
 
 
-def take_over_full_collections() -> None:
-    """Keep young collections automatic; full ones happen only when the node asks."""
+def automatic_full_collections(enabled: bool) -> None:
+    """Young collections stay automatic either way; off, full ones run only when asked."""
     young, middle, _ = gc.get_threshold()
-    gc.set_threshold(young, middle, NEVER)
+    gc.set_threshold(young, middle, DEFAULT_FULL_THRESHOLD if enabled else NEVER)
 
 
 def full_collection() -> tuple[int, float]:

@@ -25,9 +25,9 @@ from ivrd.runtime.collector import (
     FULL_EVERY_S,
     IDLE_S,
     GcPauses,
+    automatic_full_collections,
     full_collection,
     refreeze,
-    take_over_full_collections,
 )
 from ivrd.runtime.context import NodeContext
 from ivrd.runtime.directory import Directory
@@ -61,14 +61,14 @@ class Node:
         self._gc.install()
         self._housekeeping: asyncio.TimerHandle | None = None
         self._idle_since: float | None = None
-        self._frozen_idle = False  # the first idle period also takes what the start left
+        self._busy = True  # as if calls had just ended: the first idle period freezes too
+        self._automatic_full = True  # Python's default until the first call
         self._last_full = time.monotonic()
 
     @classmethod
     async def start(cls, settings: Settings, db: Database) -> Node:
         loop = asyncio.get_running_loop()
         sys.setswitchinterval(GIL_SWITCH_S)
-        take_over_full_collections()
         host, port = listen_address(settings.sip_listen)
         sip = SipNode(Endpoint(host, port))
         await loop.create_datagram_endpoint(lambda: sip, local_addr=(host, port))
@@ -113,23 +113,33 @@ class Node:
         self._housekeeping = self.context.loop.call_later(IDLE_S / 2, self._keep_house)
 
     def _keep_house(self) -> None:
-        """Collect and freeze once per idle period, and collect every few minutes while busy
-        (see ``runtime/collector.py``)."""
+        """The garbage collector's policy (``runtime/collector.py``), checked every second:
+        busy, no automatic full collections and one every few minutes; idle, collect and
+        freeze once, then automatic again."""
         now = time.monotonic()
         if self.context.calls or self.context.callbacks or self.context.media.legs:
+            self._no_automatic_full()
             self._idle_since = None
-            self._frozen_idle = False
+            self._busy = True
             if now - self._last_full >= FULL_EVERY_S:
                 self._last_full = now
                 found, took_ms = full_collection()
                 log.info("full collection in %.1f ms found %d unreachable", took_ms, found)
         elif self._idle_since is None:
             self._idle_since = now
-        elif not self._frozen_idle and now - self._idle_since >= IDLE_S:
-            self._frozen_idle = True
+        elif self._busy and now - self._idle_since >= IDLE_S:
+            self._busy = False
             self._last_full = now
             log.info("idle: collected and froze the heap in %.1f ms", refreeze())
+            automatic_full_collections(True)
+            self._automatic_full = True
         self._schedule_housekeeping()
+
+    def _no_automatic_full(self) -> None:
+        """Calls are (about to be) up: no full collection unless the node runs it."""
+        if self._automatic_full:
+            automatic_full_collections(False)
+            self._automatic_full = False
 
     def click_to_call(self, order: CallbackOrder) -> None:
         """Place a click-to-call (``config/callback``); safe to call from any thread."""
@@ -139,11 +149,13 @@ class Node:
         if not self.context.sip.accepting:
             log.info("callback %s refused: the node is stopping", order.call_id)
             return
+        self._no_automatic_full()
         call = ClickToCall(self.context, order, self.context.callbacks.discard)
         self.context.callbacks.add(call)
         call.start()
 
     def _invite(self, request: Request, source: Address, key: TransactionKey) -> None:
+        self._no_automatic_full()
         InboundCall(self.context, request, source, key).begin()
 
     @property
