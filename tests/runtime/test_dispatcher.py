@@ -15,6 +15,7 @@ import os
 import re
 import shutil
 import signal
+import socket
 import subprocess
 import sys
 import time
@@ -26,8 +27,10 @@ from typing import Any
 
 import pytest
 
+from ivrd.sip.digest import Challenge, authorize
+
 from .conftest import Node, node_env, running_node, stop
-from .sipp import RECV_BYE, free_udp_port, routed_caller, start_sipp
+from .sipp import RECV_BYE, callee, free_udp_port, routed_caller, start_sipp
 from .test_calls import tone
 
 KAMAILIO = shutil.which("kamailio") or (
@@ -265,6 +268,74 @@ def test_calls_spread_over_both_nodes(cluster: Cluster, tmp_path: Path) -> None:
     assert min(taken) >= CALLS // 4, taken  # round robin: 10 and 10 unless a probe intervened
 
 
+def register_across(first: SipNode, second: SipNode, port: int, user: str, password: str) -> int:
+    """REGISTER at ``first``, then answer its digest challenge to ``second`` (as round-robin
+    dispatching may do): the final status."""
+    with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as sock:
+        sock.bind(("127.0.0.1", port))
+        sock.settimeout(5)
+        call_id = os.urandom(6).hex()
+        authorization = ""
+        status = 0
+        for cseq, node in ((1, first), (2, second)):
+            request = (
+                f"REGISTER sip:127.0.0.1:{node.port} SIP/2.0\r\n"
+                f"Via: SIP/2.0/UDP 127.0.0.1:{port};branch=z9hG4bK{call_id}{cseq}\r\n"
+                f"From: <sip:{user}@127.0.0.1>;tag=r{call_id}\r\nTo: <sip:{user}@127.0.0.1>\r\n"
+                f"Call-ID: {call_id}@phone\r\nCSeq: {cseq} REGISTER\r\n"
+                f"Contact: <sip:phone@127.0.0.1:{port}>\r\nExpires: 300\r\n{authorization}"
+                "Max-Forwards: 70\r\nContent-Length: 0\r\n\r\n"
+            )
+            sock.sendto(request.encode(), ("127.0.0.1", node.port))
+            answer = sock.recv(65535).decode()
+            status = int(answer.split(" ", 2)[1])
+            found = re.search(r"^WWW-Authenticate: (.+?)\r$", answer, re.MULTILINE | re.IGNORECASE)
+            if found is not None:
+                credentials = authorize(
+                    Challenge.parse(found.group(1)), "REGISTER",
+                    f"sip:127.0.0.1:{second.port}", user, password, "c0ffee",
+                )  # fmt: skip
+                authorization = f"Authorization: {credentials}\r\n"
+        return status
+
+
+def test_a_phone_registered_through_one_node_rings_from_both(
+    cluster: Cluster, tmp_path: Path
+) -> None:
+    api = cluster.api
+    phone = api.http.post(
+        f"{BASE}/client/@me/extension/", json={"name": "007", "type": "phone", "status": "active"}
+    ).json()["id"]
+    api.http.put(f"{BASE}/extension/{phone}/phone/", json={"password": "s3cret"})
+    port = free_udp_port()
+    first, second = cluster.nodes
+    # the challenge comes from one node, the answer goes to the other: the nonce key is shared
+    assert register_across(first, second, port, "000*007", "s3cret") == 200
+    ext = api.http.post(
+        f"{BASE}/client/@me/extension/", json={"name": "093", "type": "ivr", "status": "active"}
+    ).json()["id"]
+    ctx = api.http.post(f"{BASE}/extension/{ext}/ivr/context/", json={"name": "m"}).json()["id"]
+    api.http.put(f"{BASE}/extension/{ext}/ivr/", json={"entry_context": ctx})
+    api.http.post(
+        f"{BASE}/extension/{ext}/ivr/context/{ctx}/options/start/rules/",
+        json={"action": "transfer", "transfer_dst": "007"},
+    )
+    before = [node.calls() for node in cluster.nodes]
+    for attempt in range(2):  # round robin: one call on each node
+        ringing = start_sipp(
+            tmp_path, f"phone{attempt}", callee(200, "phone", talk_ms=500), port=port
+        )
+        time.sleep(0.3)
+        calling = start_sipp(
+            tmp_path, f"caller{attempt}", routed_caller(bye_via_proxy(cluster.proxy_port)),
+            "-s", "093", f"127.0.0.1:{cluster.proxy_port}",
+        )  # fmt: skip
+        assert calling.wait(30) == 0, calling.errors()
+        assert ringing.wait(30) == 0, ringing.errors()
+    taken = [node.calls() - b for node, b in zip(cluster.nodes, before, strict=True)]
+    assert taken == [1, 1], taken
+
+
 def test_new_calls_succeed_with_one_node_killed(cluster: Cluster, tmp_path: Path) -> None:
     short_ivr(cluster.api, "092")
     survivor, victim = cluster.nodes
@@ -280,7 +351,8 @@ def test_new_calls_succeed_with_one_node_killed(cluster: Cluster, tmp_path: Path
     recent = proxy_log.read_bytes()[seen:].decode(errors="replace")
     assert "failing over" in recent, recent[-3000:]
     report = media_report(survivor, lambda r: r["legs_open"] == 0)
-    assert report["legs_opened"] == survivor.calls() and report["packets_sent"] > 0
+    transfers = len(re.findall(r'"kind": "transfer"', survivor.log()))  # a leg each, too
+    assert report["legs_opened"] == survivor.calls() + transfers and report["packets_sent"] > 0
 
 
 def media_report(node: SipNode, ready: Callable[[dict[str, Any]], bool]) -> dict[str, Any]:

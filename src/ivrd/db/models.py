@@ -389,3 +389,29 @@ class IvrRevision(Base):
     author: Mapped[str] = mapped_column(String(200))
     source: Mapped[str] = mapped_column(String(40))
     document: Mapped[dict[str, Any]] = mapped_column(JSON)
+
+
+class PhoneBinding(Base):
+    """Where a registered ``phone`` extension can be reached (RFC 3261 §10), shared by every
+    node on the database: a phone registered through one node rings from any other."""
+
+    __tablename__ = "phone_bindings"
+
+    extension_id: Mapped[int] = mapped_column(
+        ForeignKey("extensions.id", ondelete="CASCADE"), primary_key=True
+    )
+    contact: Mapped[str] = mapped_column(String(500))
+    source_host: Mapped[str] = mapped_column(String(64))  # where the REGISTER came from (NAT)
+    source_port: Mapped[int] = mapped_column(Integer)
+    expires_at: Mapped[datetime] = mapped_column(DateTime)  # UTC
+    node: Mapped[str] = mapped_column(String(100))  # the node that took the REGISTER
+
+
+class NodeSecret(Base):
+    """Secrets every node must share, e.g. the key of the registrar's self-signed nonces (a
+    REGISTER challenged by one node may come back, answered, through another)."""
+
+    __tablename__ = "node_secrets"
+
+    name: Mapped[str] = mapped_column(String(50), primary_key=True)
+    value: Mapped[str] = mapped_column(String(200))

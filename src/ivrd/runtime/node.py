@@ -19,6 +19,7 @@ import httpx
 from ivrd.config.callback.schemas import CallbackOrder
 from ivrd.db.session import Database
 from ivrd.runtime.audio import AudioLibrary
+from ivrd.runtime.bindings import BindingStore
 from ivrd.runtime.call import InboundCall
 from ivrd.runtime.clicktocall import ClickToCall
 from ivrd.runtime.collector import (
@@ -82,7 +83,7 @@ class Node:
             audio=AudioLibrary(settings.sound_dir, settings.data_dir),
             results=Results(db, settings.smtp_url),
             http=httpx.AsyncClient(),
-            registrar=Registrar(sip, directory, loop),
+            registrar=Registrar(sip, directory, loop, BindingStore(db), settings.sip_listen),
         )
         node = cls(context)
         sip.on_invite = node._invite

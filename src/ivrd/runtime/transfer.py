@@ -77,6 +77,7 @@ class OutboundTransfer:
         self._done = False
         self._timer: asyncio.TimerHandle | None = None
         self._offer: SessionDescription | None = None  # made in start(), once the leg has a port
+        self._dialling: asyncio.Task[None] | None = None
 
     def _local(self) -> LocalMedia:
         """Our side of the B leg: its port, and only the caller's codec (no transcoding)."""
@@ -84,14 +85,25 @@ class OutboundTransfer:
         return LocalMedia(self.node.media.host, self.leg.local_port, codecs=(self.codec,))
 
     def start(self, codec_pt: int, dtmf_pt: int | None) -> None:
+        """Open the leg now (its port goes into the offer); route and dial in a task, because
+        finding a registered phone is a database lookup."""
         self.leg = self.node.media.open_leg(codec_pt, dtmf_pt)
         self._offer = build_offer(self._local())
-        offer = bytes(self._offer)
-        for number in self.command.destinations:
-            fork = self._fork(number, offer)
-            if fork is None:
+        self._dialling = self.node.loop.create_task(self._dial(bytes(self._offer)))
+
+    async def _dial(self, offer: bytes) -> None:
+        try:
+            routes = [(number, await self._route(number)) for number in self.command.destinations]
+        except Exception:  # the database is down, say: the transfer fails, the call goes on
+            log.exception("transfer: cannot route %s", " ".join(self.command.destinations))
+            routes = []
+        if self._done:  # cancelled while routing
+            return
+        for number, route in routes:
+            if route is None:
+                log.info("transfer to %s: no phone registered and no outbound proxy", number)
                 continue
-            self.forks.append(fork)
+            self.forks.append(self._fork(number, route, offer))
         if not self.forks:
             self._finish("failed")
             return
@@ -101,11 +113,7 @@ class OutboundTransfer:
             )
         self._timer = self.node.loop.call_later(self.command.timeout_s, self._ring_timeout)
 
-    def _fork(self, number: str, offer: bytes) -> Fork | None:
-        route = self._route(number)
-        if route is None:
-            log.info("transfer to %s: no phone registered and no outbound proxy", number)
-            return None
+    def _fork(self, number: str, route: tuple[SipUri, Address], offer: bytes) -> Fork:
         uri, destination = route
         number_id, name = self.caller
         from_uri = SipUri(
@@ -123,9 +131,9 @@ class OutboundTransfer:
         )
         return Fork(number, uac, destination)
 
-    def _route(self, number: str) -> tuple[SipUri, Address] | None:
+    async def _route(self, number: str) -> tuple[SipUri, Address] | None:
         short = number.rpartition("*")[2]
-        contact = self.node.registrar.lookup(self.client_id, short)
+        contact = await self.node.registrar.resolve(self.client_id, short)
         if contact is not None:
             return contact
         outbound = self.node.settings.sip_outbound
@@ -257,6 +265,8 @@ class OutboundTransfer:
 
     def cancel(self) -> None:
         """The engine or the caller gave up on this transfer: stop ringing or hang up B."""
+        if self._dialling is not None and not self._dialling.done():
+            self._dialling.cancel()
         if not self._done:
             for fork in self.forks:
                 self._cancel_fork(fork)
