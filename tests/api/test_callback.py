@@ -1,11 +1,21 @@
-"""Click-to-call's API half over real HTTP: validation, tenancy, access, and the answer of a
-process that runs no SIP node (the calls themselves: tests/runtime/test_callback.py)."""
+"""Click-to-call's API half over real HTTP: validation, tenancy, access, and what a process
+that runs no SIP node does: queue the call when a node is up, else 503 (the calls
+themselves: tests/runtime/test_callback.py and test_dispatcher.py)."""
 
 from __future__ import annotations
 
-import pytest
+from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
+from datetime import timedelta
 
-from .conftest import Tenant
+import pytest
+from sqlalchemy import delete
+
+from ivrd.config.callback import queue
+from ivrd.db import models
+from ivrd.timeutil import utcnow
+
+from .conftest import Server, Tenant
 
 BASE = "/api/ver1.0"
 
@@ -77,3 +87,47 @@ def test_other_clients_extensions_and_blocked_ones(tenant: Tenant, other_tenant:
     answer = tenant.http.post(f"{BASE}/extension/{blocked}/callback/", json=body)
     assert answer.status_code == 403
     assert answer.json() == {"message": "extension 000*106 is blocked"}
+
+
+@pytest.fixture
+def a_node_is_up(server: Server) -> Iterator[None]:
+    """A SIP node's heartbeat in the shared database (as ``ivrd sip`` writes every 2 s)."""
+    queue.heartbeat(server.db, "test node")
+    yield
+    with server.db.write() as session:
+        session.execute(delete(models.SipNodeSeen))
+
+
+@pytest.mark.usefixtures("a_node_is_up")
+def test_with_a_node_up_the_call_is_queued_for_it_and_claimed_once(
+    server: Server, tenant: Tenant
+) -> None:
+    ext = _extension(tenant, "107")
+    answer = tenant.http.post(
+        f"{BASE}/extension/{ext}/callback/",
+        json={"src_num": "107 108", "dst_num": "+79001234567", "caller_id_name": "Shop"},
+    )
+    assert answer.status_code == 200, answer.text
+    body = answer.json()
+    assert body["call_api_id"] == f"{ext}:{body['call_id']}"
+    with ThreadPoolExecutor(3) as pool:  # three nodes poll at once: one gets it
+        claims = list(pool.map(lambda n: queue.take(server.db, f"node {n}"), range(3)))
+    taken = [order for claim in claims for order in claim]
+    assert [(o.call_id, o.sources, o.destination, o.caller_id_name) for o in taken] == [
+        (body["call_id"], ("107", "108"), "+79001234567", "Shop")
+    ]
+    assert queue.take(server.db, "node 9") == []
+
+
+def test_a_node_silent_for_too_long_counts_as_down(server: Server, tenant: Tenant) -> None:
+    ext = _extension(tenant, "109")
+    with server.db.write() as session:
+        session.add(models.SipNodeSeen(name="old node", seen_at=utcnow() - timedelta(seconds=60)))
+    try:
+        answer = tenant.http.post(
+            f"{BASE}/extension/{ext}/callback/", json={"src_num": "109", "dst_num": "5"}
+        )
+        assert answer.status_code == 503
+    finally:
+        with server.db.write() as session:
+            session.execute(delete(models.SipNodeSeen))

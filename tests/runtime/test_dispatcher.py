@@ -336,6 +336,33 @@ def test_a_phone_registered_through_one_node_rings_from_both(
     assert taken == [1, 1], taken
 
 
+def test_an_api_only_process_queues_click_to_call_for_a_node(
+    cluster: Cluster, tmp_path: Path
+) -> None:
+    api = cluster.api  # ivrd serve --no-sip: no SIP node of its own
+    ports = {}
+    for name in ("017", "018"):
+        body = {"name": name, "type": "phone", "status": "active"}
+        ext = api.http.post(f"{BASE}/client/@me/extension/", json=body).json()["id"]
+        api.http.put(f"{BASE}/extension/{ext}/phone/", json={"password": "s3cret"})
+        ports[name] = free_udp_port()
+        first = cluster.nodes[0]
+        assert register_across(first, first, ports[name], f"000*{name}", "s3cret") == 200
+    asking = start_sipp(tmp_path, "asking", callee(200, "phone", talk_ms=1000), port=ports["017"])
+    called = start_sipp(tmp_path, "called", callee(200, "phone"), port=ports["018"])
+    time.sleep(0.3)
+    answer = api.http.post(
+        f"{BASE}/extension/@017/callback/", json={"src_num": ["017"], "dst_num": "018"}
+    )
+    assert answer.status_code == 200, answer.text
+    assert asking.wait(30) == 0, asking.errors()
+    assert called.wait(30) == 0, called.errors()
+    call_id = answer.json()["call_id"]
+    placed = [node for node in cluster.nodes if f"callback {call_id}: connected" in node.log()]
+    assert len(placed) == 1  # claimed by exactly one node
+    assert f"callback {call_id} ended: caller hung up" in placed[0].log()
+
+
 def test_new_calls_succeed_with_one_node_killed(cluster: Cluster, tmp_path: Path) -> None:
     short_ivr(cluster.api, "092")
     survivor, victim = cluster.nodes

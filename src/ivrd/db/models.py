@@ -415,3 +415,32 @@ class NodeSecret(Base):
 
     name: Mapped[str] = mapped_column(String(50), primary_key=True)
     value: Mapped[str] = mapped_column(String(200))
+
+
+class CallbackQueueItem(Base):
+    """A click-to-call accepted by an API-only process, waiting for a SIP node to take it
+    (``config/callback``, ``runtime/orders.py``)."""
+
+    __tablename__ = "callback_queue"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    call_id: Mapped[str] = mapped_column(String(32), unique=True)
+    client_id: Mapped[int] = mapped_column(ForeignKey("clients.id", ondelete="CASCADE"))
+    extension_id: Mapped[int] = mapped_column(ForeignKey("extensions.id", ondelete="CASCADE"))
+    extension_name: Mapped[str] = mapped_column(String(100))
+    sources: Mapped[list[str]] = mapped_column(JSON)
+    destination: Mapped[str] = mapped_column(String(32))
+    caller_id_number: Mapped[str | None] = mapped_column(String(32), nullable=True)
+    caller_id_name: Mapped[str | None] = mapped_column(String(200), nullable=True)
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow, index=True)
+    taken_by: Mapped[str | None] = mapped_column(String(100), nullable=True)
+    taken_at: Mapped[datetime | None] = mapped_column(DateTime, nullable=True)
+
+
+class SipNodeSeen(Base):
+    """A SIP node's heartbeat: the API places click-to-calls only while some node is alive."""
+
+    __tablename__ = "sip_nodes"
+
+    name: Mapped[str] = mapped_column(String(100), primary_key=True)
+    seen_at: Mapped[datetime] = mapped_column(DateTime)

@@ -11,11 +11,13 @@ import asyncio
 import dataclasses
 import json
 import logging
+import socket
 import sys
 import time
 
 import httpx
 
+from ivrd.config.callback import queue as callback_queue
 from ivrd.config.callback.schemas import CallbackOrder
 from ivrd.db.session import Database
 from ivrd.runtime.audio import AudioLibrary
@@ -47,6 +49,14 @@ DEFAULT_GRACE_S = 30.0
 # Worker threads (database lookups at call set-up) hold the GIL for up to the switch interval
 # (5 ms by default) at a time; the media wheel needs the loop every 5 ms.
 GIL_SWITCH_S = 0.001
+QUEUE_POLL_S = 0.5  # how often a node looks for queued click-to-calls
+HEARTBEAT_EVERY = 4  # polls (2 s; the API takes a node for dead after 10 s)
+PRUNE_EVERY = 7200  # polls (an hour)
+
+
+def node_name(settings: Settings) -> str:
+    """How this node signs what it writes to the shared database (bindings, queue claims)."""
+    return f"{socket.gethostname()} {settings.sip_listen}"[:100]
 
 
 def listen_address(text: str) -> tuple[str, int]:
@@ -55,8 +65,10 @@ def listen_address(text: str) -> tuple[str, int]:
 
 
 class Node:
-    def __init__(self, context: NodeContext) -> None:
+    def __init__(self, context: NodeContext, db: Database) -> None:
         self.context = context
+        self._db = db
+        self._queue: asyncio.Task[None] | None = None
         self._report: asyncio.TimerHandle | None = None
         self._gc = GcPauses()
         self._gc.install()
@@ -83,15 +95,16 @@ class Node:
             audio=AudioLibrary(settings.sound_dir, settings.data_dir),
             results=Results(db, settings.smtp_url),
             http=httpx.AsyncClient(),
-            registrar=Registrar(sip, directory, loop, BindingStore(db), settings.sip_listen),
+            registrar=Registrar(sip, directory, loop, BindingStore(db), node_name(settings)),
         )
-        node = cls(context)
+        node = cls(context, db)
         sip.on_invite = node._invite
         sip.on_register = context.registrar.on_register
         loop.run_in_executor(None, context.audio.voice)  # prepare the digit voice pack
         log.info("SIP node listening on %s:%s (UDP)", host, port)
         node._schedule_report()
         node._schedule_housekeeping()
+        node._queue = loop.create_task(node._take_queued_calls())
         return node
 
     def log_media_report(self) -> None:
@@ -136,6 +149,28 @@ class Node:
             self._automatic_full = True
         self._schedule_housekeeping()
 
+    async def _take_queued_calls(self) -> None:
+        """Beat the heart and place the click-to-calls an API-only process queued
+        (``config/callback/queue.py``); a database hiccup is logged and retried."""
+        loop, name = self.context.loop, node_name(self.context.settings)
+        beats = 0
+        while True:
+            try:
+                if beats % HEARTBEAT_EVERY == 0:
+                    await loop.run_in_executor(None, callback_queue.heartbeat, self._db, name)
+                if beats % PRUNE_EVERY == 0:
+                    await loop.run_in_executor(None, callback_queue.prune, self._db)
+                if self.context.sip.accepting:
+                    orders = await loop.run_in_executor(
+                        None, callback_queue.take, self._db, name
+                    )
+                    for order in orders:
+                        self._click_to_call(order)
+            except Exception:
+                log.exception("click-to-call queue: will retry")
+            beats += 1
+            await asyncio.sleep(QUEUE_POLL_S)
+
     def _no_automatic_full(self) -> None:
         """Calls are (about to be) up: no full collection unless the node runs it."""
         if self._automatic_full:
@@ -176,7 +211,7 @@ class Node:
         await asyncio.sleep(0.2)  # let the BYEs and the last writes go out
 
     async def close(self) -> None:
-        for timer in (self._report, self._housekeeping):
+        for timer in (self._report, self._housekeeping, self._queue):
             if timer is not None:
                 timer.cancel()
         self.log_media_report()

@@ -1,9 +1,10 @@
-"""Click-to-call: check the request against the extension, then hand it to the SIP node.
+"""Click-to-call: check the request against the extension, then hand it to a SIP node.
 
-The API answers at once with the call's ids; the node rings ``src_num`` and, once one of them
-answers, dials ``dst_num`` and connects the two (``runtime/clicktocall.py``). Placing calls
-needs the SIP node of the same process (``ivrd serve``); an API-only process (``ivrd serve
---no-sip``) answers 503 saying so, rather than accepting a call nobody will place.
+The API answers at once with the call's ids; a node rings ``src_num`` and, once one of them
+answers, dials ``dst_num`` and connects the two (``runtime/clicktocall.py``). In ``ivrd
+serve`` the node of the same process takes the order directly; an API-only process (``ivrd
+serve --no-sip``) queues it in the database for the ``ivrd sip`` nodes (``queue.py``), and
+answers 503 when no node is up, rather than accepting a call nobody will place.
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ import secrets
 from typing import Protocol
 
 from ivrd.config.auth.principal import Principal
+from ivrd.config.callback import queue
 from ivrd.config.callback.schemas import CallbackCreate, CallbackOrder, CallbackStarted
 from ivrd.config.tenancy import extension_for
 from ivrd.db.session import Database
@@ -45,11 +47,14 @@ def start_callback(
             caller_id_number=body.caller_id_number,
             caller_id_name=body.caller_id_name or extension.caller_id_name,
         )
-    if dialer is None:
+    if dialer is not None:
+        dialer.click_to_call(order)
+    elif queue.node_alive(db):
+        queue.enqueue(db, order)
+    else:
         raise ServiceUnavailable(
-            "click-to-call needs the SIP node, which this process does not run "
-            "(ivrd serve --no-sip); send it to a process started with ivrd serve"
+            "click-to-call needs a SIP node: none is running on this database "
+            "(start ivrd sip, or ivrd serve without --no-sip)"
         )
-    dialer.click_to_call(order)
     call_api_id = f"{order.extension_id}:{order.call_id}"  # as Call Interactive's CallAPIID
     return CallbackStarted(call_api_id=call_api_id, call_id=order.call_id)
