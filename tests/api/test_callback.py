@@ -131,3 +131,11 @@ def test_a_node_silent_for_too_long_counts_as_down(server: Server, tenant: Tenan
     finally:
         with server.db.write() as session:
             session.execute(delete(models.SipNodeSeen))
+
+
+def test_a_body_of_the_wrong_shape_is_a_400(tenant: Tenant) -> None:
+    ext = _extension(tenant, "110")
+    for body in ([{"src_num": "1", "dst_num": "2"}], "101", None):
+        answer = tenant.http.post(f"{BASE}/extension/{ext}/callback/", json=body)
+        assert answer.status_code == 400, (body, answer.text)
+        assert answer.json()["message"]
