@@ -17,6 +17,7 @@ and a flooded one cannot hold up the wheel for long.
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import select
 from collections.abc import Callable
@@ -53,7 +54,9 @@ class SocketPoller:
 
     def unwatch(self, fd: int) -> None:
         if self._readers.pop(fd, None) is not None:
-            self._set.unregister(fd)
+            # closed already? then the kernel dropped it from the set itself
+            with contextlib.suppress(OSError):
+                self._set.unregister(fd)
 
     def close(self) -> None:
         self._readers.clear()
