@@ -218,9 +218,14 @@ def run(
         )  # fmt: skip
         pin(sipp.process.pid, cores and cores[1])
         try:
-            time.sleep(calls / rate + 1)
+            ramp_s = calls / rate
+            if ramp_s > hold_s + 3:  # churn: calls end while others start; measure the plateau
+                start_s, window_s = hold_s + 1, ramp_s - hold_s - 2
+            else:  # all calls up, none coming: measure the hold
+                start_s, window_s = ramp_s + 1, max(1.0, hold_s - 3)
+            time.sleep(start_s)
             cpu0, sipp0, wall0 = cpu_seconds(pid), cpu_seconds(sipp.process.pid), time.monotonic()
-            time.sleep(max(1.0, hold_s - 3))
+            time.sleep(window_s)
             wall = time.monotonic() - wall0
             cpu = (cpu_seconds(pid) - cpu0) / wall * 100
             sipp_cpu = (cpu_seconds(sipp.process.pid) - sipp0) / wall * 100
