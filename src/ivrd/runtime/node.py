@@ -38,6 +38,7 @@ from ivrd.runtime.media import MediaEngine, rtp_host
 from ivrd.runtime.registrar import Registrar
 from ivrd.runtime.results import Results
 from ivrd.runtime.sipnode import SipNode
+from ivrd.runtime.udp import open_udp
 from ivrd.settings import Settings
 from ivrd.sip.actions import Address, TransactionKey
 from ivrd.sip.endpoint import Endpoint
@@ -84,7 +85,7 @@ class Node:
         sys.setswitchinterval(GIL_SWITCH_S)
         host, port = listen_address(settings.sip_listen)
         sip = SipNode(Endpoint(host, port))
-        await loop.create_datagram_endpoint(lambda: sip, local_addr=(host, port))
+        open_udp(loop, sip, host, port)
         directory = Directory(db)
         context = NodeContext(
             loop=loop,
