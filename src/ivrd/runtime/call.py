@@ -99,17 +99,19 @@ class InboundCall:
             self._reject_with(rejection.status)
             return
         user = self.invite.uri.user if isinstance(self.invite.uri, SipUri) else None
-        target = await self._in_thread(self.node.directory.target, user or "")
+        target, snapshot, hooks = await self._in_thread(self.node.directory.call_setup, user or "")
         if target is None:
             self._reject_with(404, "No such extension")
         elif target.status != "active":
             self._reject_with(403, "Extension blocked")
         elif target.type != "ivr":
             self._reject_with(480, "Not an IVR")
-        else:
-            await self._answer(target)
+        elif not self.ended:
+            assert snapshot is not None
+            self.snapshot, self.hooks = snapshot, hooks
+            self._answer(target)
 
-    async def _answer(self, target: Target) -> None:
+    def _answer(self, target: Target) -> None:
         self.target = target
         try:
             offer = self.uas.offer
@@ -118,10 +120,6 @@ class InboundCall:
             return
         if offer is None:
             self._reject_with(488, "An SDP offer is required")
-            return
-        self.snapshot = await self._in_thread(self.node.directory.snapshot, target.extension_id)
-        self.hooks = await self._in_thread(self.node.directory.hooks, target.extension_id)
-        if self.ended:
             return
         try:
             self.leg = self.node.media.open_leg()

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import threading
 from dataclasses import dataclass
+from typing import NamedTuple
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
@@ -42,6 +43,14 @@ class Target:
     status: str
     did: str | None
     phone_password: str | None
+
+
+class CallSetup(NamedTuple):
+    """The dialled extension (None: no such number); snapshot and hooks for an active IVR."""
+
+    target: Target | None
+    snapshot: Snapshot | None
+    hooks: list[tuple[str, str, str]]
 
 
 def _split_user(user: str) -> tuple[str | None, str]:
@@ -103,27 +112,35 @@ class Directory:
             )
             return None if extension is None else _target(session, extension, None)
 
-    def hooks(self, extension_id: int) -> list[tuple[str, str, str]]:
-        """The extension's call events (webhooks), read at call start."""
+    def call_setup(self, user: str) -> CallSetup:
+        """What a new call needs from the database, read in one session and one worker hop:
+        the dialled extension and, for an active IVR, its snapshot and call events."""
         with self.db.read() as session:
-            return hooks_for(session, extension_id)
+            target = find_target(session, user)
+            if target is None or target.status != "active" or target.type != "ivr":
+                return CallSetup(target, None, [])
+            snapshot = self._snapshot(session, target.extension_id)
+            return CallSetup(target, snapshot, hooks_for(session, target.extension_id))
 
     def snapshot(self, extension_id: int) -> Snapshot:
         """The current snapshot of an IVR (compiled again only when something changed)."""
         with self.db.read() as session:
-            key = self._menu_key(session, extension_id)
-            with self._lock:
-                cached = self._menus.get(extension_id)
-            if cached is not None and cached[0] == key:
-                return cached[1]
-            menu = compile_menu(session, extension_id)
-            client_id = session.scalar(
-                select(models.Extension.client_id).where(models.Extension.id == extension_id)
-            )
-            visible = sound_visible_to(client_id or 0)
-            rows = session.execute(select(models.Sound.id, models.Sound.stored_name).where(visible))
-            files = {int(sid): str(name) for sid, name in rows.all()}
-            snapshot = Snapshot(menu, files)
+            return self._snapshot(session, extension_id)
+
+    def _snapshot(self, session: Session, extension_id: int) -> Snapshot:
+        key = self._menu_key(session, extension_id)
+        with self._lock:
+            cached = self._menus.get(extension_id)
+        if cached is not None and cached[0] == key:
+            return cached[1]
+        menu = compile_menu(session, extension_id)
+        client_id = session.scalar(
+            select(models.Extension.client_id).where(models.Extension.id == extension_id)
+        )
+        visible = sound_visible_to(client_id or 0)
+        rows = session.execute(select(models.Sound.id, models.Sound.stored_name).where(visible))
+        files = {int(sid): str(name) for sid, name in rows.all()}
+        snapshot = Snapshot(menu, files)
         with self._lock:
             self._menus[extension_id] = (key, snapshot)
         return snapshot
