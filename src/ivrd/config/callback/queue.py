@@ -13,6 +13,7 @@ alike exactly one node's update matches, so an order is placed once. Every funct
 
 from __future__ import annotations
 
+from dataclasses import asdict, fields
 from datetime import timedelta
 
 from sqlalchemy import delete, select, update
@@ -38,18 +39,7 @@ def node_alive(db: Database) -> bool:
 
 def enqueue(db: Database, order: CallbackOrder) -> None:
     with db.write() as session:
-        session.add(
-            models.CallbackQueueItem(
-                call_id=order.call_id,
-                client_id=order.client_id,
-                extension_id=order.extension_id,
-                extension_name=order.extension_name,
-                sources=list(order.sources),
-                destination=order.destination,
-                caller_id_number=order.caller_id_number,
-                caller_id_name=order.caller_id_name,
-            )
-        )
+        session.add(models.CallbackQueueItem(**{**asdict(order), "sources": list(order.sources)}))
 
 
 def heartbeat(db: Database, node: str) -> None:
@@ -94,13 +84,5 @@ def prune(db: Database) -> None:
 
 
 def _order(row: models.CallbackQueueItem) -> CallbackOrder:
-    return CallbackOrder(
-        call_id=row.call_id,
-        client_id=row.client_id,
-        extension_id=row.extension_id,
-        extension_name=row.extension_name,
-        sources=tuple(row.sources),
-        destination=row.destination,
-        caller_id_number=row.caller_id_number,
-        caller_id_name=row.caller_id_name,
-    )
+    values = {field.name: getattr(row, field.name) for field in fields(CallbackOrder)}
+    return CallbackOrder(**{**values, "sources": tuple(row.sources)})
