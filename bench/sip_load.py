@@ -195,6 +195,7 @@ def run(
     digit_at_s: float,
     workdir: Path,
     cores: tuple[int, int] | None,
+    database_url: str | None = None,
 ) -> Result:
     pcap = workdir / "caller.pcap"
     write_pcap(pcap, caller_packets(hold_s, digit_at_s))
@@ -205,7 +206,8 @@ def run(
     )
     (workdir / "node").mkdir()
     ports = max(400, 2 * calls + 2)
-    with running_node(workdir / "node", rtp_base=RTP_BASE, rtp_ports=ports) as node:
+    extra = {"IVRD_DATABASE_URL": database_url} if database_url else None
+    with running_node(workdir / "node", extra, rtp_base=RTP_BASE, rtp_ports=ports) as node:
         create_menu(node)
         frozen = node.log().count(IDLE_FREEZE)
         warm_up(node, workdir)
@@ -318,6 +320,11 @@ def main() -> None:
         help="CPU for the node and CPU for sipp, e.g. 0,1 (the default on 2+ CPUs: the node "
         "gets one core to itself); empty: let the kernel place them",
     )
+    parser.add_argument(
+        "--database-url",
+        help="the node's database, e.g. postgresql+psycopg://postgres@127.0.0.1:5432/bench "
+        "(empty; one run per database); default SQLite in the run's directory",
+    )
     args = parser.parse_args()
     cores = tuple(int(c) for c in args.cores.split(",")) if args.cores else None
     if cores is not None and len(cores) != 2:
@@ -329,10 +336,14 @@ def main() -> None:
         if args.keep is not None:
             workdir = args.keep / f"{calls}-calls"
             workdir.mkdir(parents=True)
-            results.append(run(calls, args.rate, args.hold, args.digit_at, workdir, cores))
+            results.append(
+                run(calls, args.rate, args.hold, args.digit_at, workdir, cores, args.database_url)
+            )
             continue
         with tempfile.TemporaryDirectory(prefix="ivrd-load-") as tmp:
-            results.append(run(calls, args.rate, args.hold, args.digit_at, Path(tmp), cores))
+            results.append(
+                run(calls, args.rate, args.hold, args.digit_at, Path(tmp), cores, args.database_url)
+            )
     placed = f"node on CPU {cores[0]}, sipp on CPU {cores[1]}" if cores else "not pinned"
     print(f"# {os.cpu_count()} CPUs ({placed}), load average {os.getloadavg()[0]:.1f} at the end")
     print_table(results)
