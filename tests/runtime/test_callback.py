@@ -10,17 +10,14 @@ from pathlib import Path
 
 from .conftest import Node
 from .sipp import callee, free_udp_port, start_sipp
-from .test_registrar import register
+from .test_registrar import phone_extension, register
 
 BASE = "/api/ver1.0"
 
 
 def phone(node: Node, tmp_path: Path, name: str) -> int:
     """A phone extension registered from a port of its own; returns that port."""
-    ext = node.http.post(
-        f"{BASE}/client/@me/extension/", json={"name": name, "type": "phone", "status": "active"}
-    ).json()["id"]
-    node.http.put(f"{BASE}/extension/{ext}/phone/", json={"password": "s3cret"})
+    phone_extension(node, name)
     port = free_udp_port()
     assert register(node, tmp_path, port, f"000*{name}", "s3cret", final=200) == 0
     return port

@@ -8,7 +8,9 @@ from collections.abc import Iterator
 import pytest
 
 from ivrd.runtime.collector import (
+    FULL_EVERY_S,
     NEVER,
+    CollectorPolicy,
     GcPauses,
     automatic_full_collections,
     full_collection,
@@ -70,3 +72,30 @@ def test_pauses_are_counted_per_interval() -> None:
         pauses.uninstall()
     gc.collect(0)
     assert pauses.take()["gc"] == 0
+
+
+def test_the_policy_turns_full_collections_off_for_calls_and_freezes_once_idle() -> None:
+    young, middle, full = gc.get_threshold()
+    policy = CollectorPolicy(now=0.0)
+    policy.check(busy=False, now=1.0)  # idle starts
+    policy.check(busy=False, now=2.0)
+    assert gc.get_freeze_count() == 0  # not idle long enough yet
+    policy.check(busy=False, now=3.5)  # idle for 2.5 s: collect and freeze, once
+    frozen = gc.get_freeze_count()
+    assert frozen > 0 and gc.get_threshold() == (young, middle, full)
+    policy.calls_coming()  # an INVITE: no automatic full collection from now on
+    assert gc.get_threshold() == (young, middle, NEVER)
+    policy.check(busy=True, now=4.0)
+    policy.check(busy=False, now=5.0)
+    policy.check(busy=False, now=7.5)  # idle again after calls: freeze again, back to automatic
+    assert gc.get_threshold() == (young, middle, full)
+    policy.check(busy=False, now=20.0)  # still the same idle period: nothing more
+    policy.check(busy=True, now=21.0)
+    collected: list[int] = []
+    gc.callbacks.append(lambda phase, info: collected.append(info["generation"]))
+    try:
+        policy.check(busy=True, now=21.0 + FULL_EVERY_S)  # busy for 5 minutes: one full
+        policy.check(busy=True, now=22.0 + FULL_EVERY_S)  # and not again a second later
+    finally:
+        gc.callbacks.pop()
+    assert collected.count(2) == 2  # its start and stop phases

@@ -32,6 +32,7 @@ from ivrd.sip.digest import Challenge, authorize
 from .conftest import Node, node_env, running_node, stop
 from .sipp import RECV_BYE, callee, free_udp_port, routed_caller, start_sipp
 from .test_calls import tone
+from .test_registrar import phone_extension, transfer_ivr
 
 KAMAILIO = shutil.which("kamailio") or (
     "/usr/sbin/kamailio" if Path("/usr/sbin/kamailio").exists() else None
@@ -303,23 +304,12 @@ def test_a_phone_registered_through_one_node_rings_from_both(
     cluster: Cluster, tmp_path: Path
 ) -> None:
     api = cluster.api
-    phone = api.http.post(
-        f"{BASE}/client/@me/extension/", json={"name": "007", "type": "phone", "status": "active"}
-    ).json()["id"]
-    api.http.put(f"{BASE}/extension/{phone}/phone/", json={"password": "s3cret"})
+    phone_extension(api, "007")
     port = free_udp_port()
     first, second = cluster.nodes
     # the challenge comes from one node, the answer goes to the other: the nonce key is shared
     assert register_across(first, second, port, "000*007", "s3cret") == 200
-    ext = api.http.post(
-        f"{BASE}/client/@me/extension/", json={"name": "093", "type": "ivr", "status": "active"}
-    ).json()["id"]
-    ctx = api.http.post(f"{BASE}/extension/{ext}/ivr/context/", json={"name": "m"}).json()["id"]
-    api.http.put(f"{BASE}/extension/{ext}/ivr/", json={"entry_context": ctx})
-    api.http.post(
-        f"{BASE}/extension/{ext}/ivr/context/{ctx}/options/start/rules/",
-        json={"action": "transfer", "transfer_dst": "007"},
-    )
+    transfer_ivr(api, "093", "007")
     before = [node.calls() for node in cluster.nodes]
     for attempt in range(2):  # round robin: one call on each node
         ringing = start_sipp(
@@ -342,9 +332,7 @@ def test_an_api_only_process_queues_click_to_call_for_a_node(
     api = cluster.api  # ivrd serve --no-sip: no SIP node of its own
     ports = {}
     for name in ("017", "018"):
-        body = {"name": name, "type": "phone", "status": "active"}
-        ext = api.http.post(f"{BASE}/client/@me/extension/", json=body).json()["id"]
-        api.http.put(f"{BASE}/extension/{ext}/phone/", json={"password": "s3cret"})
+        phone_extension(api, name)
         ports[name] = free_udp_port()
         first = cluster.nodes[0]
         assert register_across(first, first, ports[name], f"000*{name}", "s3cret") == 200

@@ -48,6 +48,28 @@ REGISTER = """<?xml version="1.0" encoding="ISO-8859-1" ?>
 """
 
 
+def phone_extension(node: Node, name: str, password: str = "s3cret") -> int:
+    """An active ``phone`` extension with a SIP password; its id."""
+    ext = node.http.post(
+        f"{BASE}/client/@me/extension/", json={"name": name, "type": "phone", "status": "active"}
+    ).json()["id"]
+    assert node.http.put(f"{BASE}/extension/{ext}/phone/", json={"password": password}).is_success
+    return int(ext)
+
+
+def transfer_ivr(node: Node, name: str, destination: str) -> None:
+    """An IVR whose only rule transfers every call to ``destination``."""
+    ext = node.http.post(
+        f"{BASE}/client/@me/extension/", json={"name": name, "type": "ivr", "status": "active"}
+    ).json()["id"]
+    ctx = node.http.post(f"{BASE}/extension/{ext}/ivr/context/", json={"name": "m"}).json()["id"]
+    node.http.put(f"{BASE}/extension/{ext}/ivr/", json={"entry_context": ctx})
+    node.http.post(
+        f"{BASE}/extension/{ext}/ivr/context/{ctx}/options/start/rules/",
+        json={"action": "transfer", "transfer_dst": destination},
+    )
+
+
 def register(node: Node, tmp_path: Path, port: int, user: str, password: str, final: int) -> int:
     scenario = REGISTER.format(user=user, password=password, final=final)
     run = start_sipp(
@@ -57,24 +79,13 @@ def register(node: Node, tmp_path: Path, port: int, user: str, password: str, fi
 
 
 def test_registered_phone_rings_when_the_menu_transfers_to_it(node: Node, tmp_path: Path) -> None:
-    phone = node.http.post(
-        f"{BASE}/client/@me/extension/", json={"name": "002", "type": "phone", "status": "active"}
-    ).json()["id"]
-    node.http.put(f"{BASE}/extension/{phone}/phone/", json={"password": "s3cret"})
+    phone_extension(node, "002")
     port = free_udp_port()
     assert register(node, tmp_path, port, "000*002", "wrong", final=401) == 0
     assert register(node, tmp_path, port, "000*002", "s3cret", final=200) == 0
     node.wait_for_log(r"registered 000\*002")
 
-    ext = node.http.post(
-        f"{BASE}/client/@me/extension/", json={"name": "091", "type": "ivr", "status": "active"}
-    ).json()["id"]
-    ctx = node.http.post(f"{BASE}/extension/{ext}/ivr/context/", json={"name": "m"}).json()["id"]
-    node.http.put(f"{BASE}/extension/{ext}/ivr/", json={"entry_context": ctx})
-    node.http.post(
-        f"{BASE}/extension/{ext}/ivr/context/{ctx}/options/start/rules/",
-        json={"action": "transfer", "transfer_dst": "002"},
-    )
+    transfer_ivr(node, "091", "002")
     ringing = start_sipp(tmp_path, "phone", callee(200, "phone"), "-rtp_echo", port=port)
     time.sleep(0.3)
     dialling = start_sipp(

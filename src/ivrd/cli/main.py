@@ -67,15 +67,17 @@ def serve(
     demo = create_demo_tenant(db, settings.sip_domain)
     if demo is not None:
         typer.echo(demo.banner(f"http://{host}:{port}"))
+    web = create_app(settings, db)
     config = uvicorn.Config(
-        create_app(settings, db),
+        web,
         host=host,
         port=port,
         log_level="info",
         access_log=True,
         lifespan="on",
     )
-    asyncio.run(run(settings, db, uvicorn.Server(config) if api else None, sip=sip, grace_s=grace))
+    server = uvicorn.Server(config) if api else None
+    asyncio.run(run(settings, db, server, sip=sip, grace_s=grace, app=web if api else None))
 
 
 @app.command("sip")

@@ -20,6 +20,7 @@ VARIABLE_NAME = re.compile(r"[A-Za-z][A-Za-z0-9_]*")
 VARIABLE_REF = re.compile(r"\$\{([^}]*)\}")
 OPTION_DIGITS = re.compile(r"[0-9*#]+")
 DIAL_NUMBER = re.compile(r"\+?(?:[0-9*#]|\$\{[A-Za-z][A-Za-z0-9_]*\})+")
+PLAIN_NUMBER = re.compile(r"\+?[0-9*#]{1,32}")  # a number as dialled, no variables
 EMAIL = re.compile(r"[^@\s,]+@[^@\s,]+\.[^@\s,]+")
 BUILTIN_OPTIONS = ("start", "timeout", "invalid")
 

@@ -1,27 +1,26 @@
 """The default voice pack: recorded Russian words that ``play_digits`` strings together.
 
-Generated once at install (or first start) with ``espeak-ng -v ru``, one clip per word of
-:data:`~ivrd.media.numbers_ru.VOCABULARY` (digits, numerals, scale words, "звёздочка",
-"решётка"). Each clip goes through the same decoder as an upload, has its leading and trailing
-silence trimmed, and is stored as ``<word>.wav`` (8 kHz mono 16-bit) in the pack directory,
-by default ``<data dir>/voice/ru/``. A call loads the pack once and says a number by
-concatenating clips with a short pause between words.
+Generated once at install (or first start) by espeak-ng through ``media/speech.py``, one clip
+per word of :data:`~ivrd.media.numbers_ru.VOCABULARY` (digits, numerals, scale words,
+"звёздочка", "решётка"). Each clip goes through the same decoder as an upload, has its
+leading and trailing silence trimmed, and is stored as ``<word>.wav`` (8 kHz mono 16-bit) in
+the pack directory, by default ``<data dir>/voice/ru/``. A call loads the pack once and says
+a number by concatenating clips with a short pause between words.
 """
 
 from __future__ import annotations
 
 import shutil
-import subprocess
-import tempfile
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
 
-from ivrd.media.decode import SAMPLE_RATE, decode_file
+from ivrd.media.decode import SAMPLE_RATE
 from ivrd.media.errors import SoundError
 from ivrd.media.numbers_ru import VOCABULARY, digit_clips, number_words_ru
+from ivrd.media.speech import ESPEAK, Speaker
 from ivrd.media.stored import read_stored, write_stored
 
 __all__ = [
@@ -34,10 +33,6 @@ __all__ = [
     "voice_pack_dir",
 ]
 
-ESPEAK = "espeak-ng"
-ESPEAK_VOICE = "ru"
-ESPEAK_SPEED_WPM = 150  # a little slower than espeak's 175: digits must be understood first time
-ESPEAK_TIMEOUT_S = 30
 GAP_MS = 60  # pause between words when assembling
 TRIM_THRESHOLD = 300  # |sample| below this (-40 dBFS) at the ends counts as silence
 TRIM_MARGIN_MS = 10  # kept on each side of the trimmed word
@@ -99,26 +94,17 @@ def generate_voice_pack(directory: Path, words: Iterable[str] = VOCABULARY) -> l
     espeak = shutil.which(ESPEAK)
     if espeak is None:
         raise SoundError("voice pack: espeak-ng is not installed (Debian package espeak-ng)")
+    speaker = Speaker("ru", espeak)
     written = []
-    with tempfile.TemporaryDirectory(prefix="ivrd-voice-") as scratch:
-        for word in words:
-            raw = Path(scratch) / "word.wav"
-            _synthesise(espeak, word, raw)
-            path = directory / f"{word}.wav"
-            write_stored(path, trim_silence(decode_file(raw, field=word).pcm))
-            written.append(path)
+    for word in words:
+        try:
+            pcm = speaker.speak(word)
+        except SoundError as exc:
+            raise SoundError(f"voice pack: {word!r}: {exc}") from exc
+        path = directory / f"{word}.wav"
+        write_stored(path, trim_silence(pcm))
+        written.append(path)
     return written
-
-
-def _synthesise(espeak: str, word: str, out: Path) -> None:
-    command = [espeak, "-v", ESPEAK_VOICE, "-s", str(ESPEAK_SPEED_WPM), "-w", str(out), word]
-    try:
-        subprocess.run(command, check=True, capture_output=True, timeout=ESPEAK_TIMEOUT_S)
-    except subprocess.CalledProcessError as exc:
-        reason = exc.stderr.decode(errors="replace").strip() or f"exit status {exc.returncode}"
-        raise SoundError(f"voice pack: espeak-ng failed on {word!r}: {reason}") from exc
-    except subprocess.TimeoutExpired as exc:
-        raise SoundError(f"voice pack: espeak-ng timed out on {word!r}") from exc
 
 
 def trim_silence(pcm: bytes) -> bytes:

@@ -38,7 +38,7 @@ from ivrd.runtime.context import NodeContext
 from ivrd.runtime.directory import Snapshot, Target
 from ivrd.runtime.interactive import perform
 from ivrd.runtime.media import Leg, MediaError, PlaybackFinished
-from ivrd.runtime.results import CallSummary, naive_utc
+from ivrd.runtime.results import CallSummary
 from ivrd.runtime.sipnode import ClientCallbacks, new_token
 from ivrd.runtime.transfer import OutboundTransfer
 from ivrd.sip.actions import Address, TransactionKey
@@ -49,6 +49,7 @@ from ivrd.sip.offer_answer import AudioSession, IncompatibleOffer, LocalMedia, a
 from ivrd.sip.sdp import SessionDescription
 from ivrd.sip.uas import UasInvite, precheck
 from ivrd.sip.uri import SipUri
+from ivrd.timeutil import utcnow
 
 log = logging.getLogger("ivrd.call")
 T = TypeVar("T")
@@ -172,8 +173,8 @@ class InboundCall:
             from_name=from_.display_name or "",
             to_username=info.called_number,
             did_number=target.did,
-            init_time=naive_utc(),
-            start_time=naive_utc(),
+            init_time=utcnow(),
+            start_time=utcnow(),
             menu_version=self.snapshot.menu.settings.version,
         )
         self.session = CallSession(self.snapshot.menu, info)
@@ -513,7 +514,7 @@ class InboundCall:
         self.node.calls.discard(self)
         self._event("hangup", "ANSWER", duration=time.time() - self.started)
         if self.summary is not None:
-            self.summary.hangup_time = naive_utc()
+            self.summary.hangup_time = utcnow()
             self.summary.hangup_cause = cause
             self.summary.hangup_disposition = disposition
             self.node.loop.run_in_executor(None, self.node.results.save_call, self.summary)

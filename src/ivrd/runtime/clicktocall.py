@@ -22,8 +22,9 @@ from ivrd.engine.commands import Transfer
 from ivrd.media.stored import StoredAudio
 from ivrd.rtp import g711
 from ivrd.runtime.context import NodeContext
-from ivrd.runtime.results import CallSummary, naive_utc
+from ivrd.runtime.results import CallSummary
 from ivrd.runtime.transfer import OutboundTransfer
+from ivrd.timeutil import utcnow
 
 __all__ = ["ClickToCall"]
 
@@ -67,7 +68,7 @@ class ClickToCall:
             from_name="",
             to_username=order.destination,
             did_number=None,
-            init_time=naive_utc(),
+            init_time=utcnow(),
             flow="out",
         )
 
@@ -113,7 +114,7 @@ class ClickToCall:
             return
         answered = self.source.answered_number or self.order.sources[0]
         self.summary.from_username = answered
-        self.summary.start_time = naive_utc()
+        self.summary.start_time = utcnow()
         log.info("callback %s: %s answered, dialling %s", self.order.call_id, answered,
                  self.order.destination)  # fmt: skip
         self.source.leg.play(ringback(), "ringback")
@@ -149,7 +150,7 @@ class ClickToCall:
             if leg is not None:
                 leg.cancel()  # stops ringing, or sends BYE; a leg already over is left alone
         self.summary.result = result
-        self.summary.hangup_time = naive_utc()
+        self.summary.hangup_time = utcnow()
         self.summary.hangup_cause = cause
         self.node.loop.run_in_executor(None, self.node.results.save_call, self.summary)
         log.info("callback %s ended: %s", self.order.call_id, cause)

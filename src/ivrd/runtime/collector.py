@@ -32,6 +32,7 @@ from typing import Any
 __all__ = [
     "FULL_EVERY_S",
     "IDLE_S",
+    "CollectorPolicy",
     "GcPauses",
     "automatic_full_collections",
     "full_collection",
@@ -67,6 +68,41 @@ def refreeze() -> float:
     gc.collect()
     gc.freeze()
     return (time.perf_counter() - started) * 1000
+
+
+class CollectorPolicy:
+    """The node's side of the above: told each second whether calls are up (:meth:`check`),
+    and as a call arrives (:meth:`calls_coming`), it turns collections off and on."""
+
+    def __init__(self, now: float) -> None:
+        self._idle_since: float | None = None
+        self._frozen = False  # collected and frozen since calls were last up (not yet: start)
+        self._automatic = True  # Python's default until the first call
+        self._last_full = now
+
+    def calls_coming(self) -> None:
+        """No full collection from now on unless the node runs it."""
+        if self._automatic:
+            automatic_full_collections(False)
+            self._automatic = False
+
+    def check(self, busy: bool, now: float) -> None:
+        if busy:
+            self.calls_coming()
+            self._idle_since = None
+            self._frozen = False
+            if now - self._last_full >= FULL_EVERY_S:
+                self._last_full = now
+                found, took_ms = full_collection()
+                log.info("full collection in %.1f ms found %d unreachable", took_ms, found)
+        elif self._idle_since is None:
+            self._idle_since = now
+        elif not self._frozen and now - self._idle_since >= IDLE_S:
+            self._frozen = True
+            self._last_full = now
+            log.info("idle: collected and froze the heap in %.1f ms", refreeze())
+            automatic_full_collections(True)
+            self._automatic = True
 
 
 class GcPauses:

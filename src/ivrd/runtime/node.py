@@ -24,14 +24,7 @@ from ivrd.runtime.audio import AudioLibrary
 from ivrd.runtime.bindings import BindingStore
 from ivrd.runtime.call import InboundCall
 from ivrd.runtime.clicktocall import ClickToCall
-from ivrd.runtime.collector import (
-    FULL_EVERY_S,
-    IDLE_S,
-    GcPauses,
-    automatic_full_collections,
-    full_collection,
-    refreeze,
-)
+from ivrd.runtime.collector import IDLE_S, CollectorPolicy, GcPauses
 from ivrd.runtime.context import NodeContext
 from ivrd.runtime.directory import Directory
 from ivrd.runtime.media import MediaEngine, rtp_host
@@ -56,7 +49,7 @@ PRUNE_EVERY = 7200  # polls (an hour)
 
 
 def node_name(settings: Settings) -> str:
-    """How this node signs what it writes to the shared database (bindings, queue claims)."""
+    """This host and SIP address: several nodes may share a database, one per address."""
     return f"{socket.gethostname()} {settings.sip_listen}"[:100]
 
 
@@ -66,18 +59,16 @@ def listen_address(text: str) -> tuple[str, int]:
 
 
 class Node:
-    def __init__(self, context: NodeContext, db: Database) -> None:
+    def __init__(self, context: NodeContext, db: Database, name: str) -> None:
         self.context = context
+        self.name = name  # what it signs in the shared database (bindings, queue claims)
         self._db = db
         self._queue: asyncio.Task[None] | None = None
         self._report: asyncio.TimerHandle | None = None
         self._gc = GcPauses()
         self._gc.install()
+        self._collector = CollectorPolicy(time.monotonic())
         self._housekeeping: asyncio.TimerHandle | None = None
-        self._idle_since: float | None = None
-        self._busy = True  # as if calls had just ended: the first idle period freezes too
-        self._automatic_full = True  # Python's default until the first call
-        self._last_full = time.monotonic()
 
     @classmethod
     async def start(cls, settings: Settings, db: Database) -> Node:
@@ -87,6 +78,7 @@ class Node:
         sip = SipNode(Endpoint(host, port))
         open_udp(loop, sip, host, port)
         directory = Directory(db)
+        name = node_name(settings)
         context = NodeContext(
             loop=loop,
             settings=settings,
@@ -96,9 +88,9 @@ class Node:
             audio=AudioLibrary(settings.sound_dir, settings.data_dir),
             results=Results(db, settings.smtp_url),
             http=httpx.AsyncClient(),
-            registrar=Registrar(sip, directory, loop, BindingStore(db), node_name(settings)),
+            registrar=Registrar(sip, directory, loop, BindingStore(db), name),
         )
-        node = cls(context, db)
+        node = cls(context, db, name)
         sip.on_invite = node._invite
         sip.on_register = context.registrar.on_register
         loop.run_in_executor(None, context.audio.voice)  # prepare the digit voice pack
@@ -128,32 +120,15 @@ class Node:
         self._housekeeping = self.context.loop.call_later(IDLE_S / 2, self._keep_house)
 
     def _keep_house(self) -> None:
-        """The garbage collector's policy (``runtime/collector.py``), checked every second:
-        busy, no automatic full collections and one every few minutes; idle, collect and
-        freeze once, then automatic again."""
-        now = time.monotonic()
-        if self.context.calls or self.context.callbacks or self.context.media.legs:
-            self._no_automatic_full()
-            self._idle_since = None
-            self._busy = True
-            if now - self._last_full >= FULL_EVERY_S:
-                self._last_full = now
-                found, took_ms = full_collection()
-                log.info("full collection in %.1f ms found %d unreachable", took_ms, found)
-        elif self._idle_since is None:
-            self._idle_since = now
-        elif self._busy and now - self._idle_since >= IDLE_S:
-            self._busy = False
-            self._last_full = now
-            log.info("idle: collected and froze the heap in %.1f ms", refreeze())
-            automatic_full_collections(True)
-            self._automatic_full = True
+        """The garbage collector's policy, checked every second (``runtime/collector.py``)."""
+        busy = bool(self.context.calls or self.context.callbacks or self.context.media.legs)
+        self._collector.check(busy, time.monotonic())
         self._schedule_housekeeping()
 
     async def _take_queued_calls(self) -> None:
         """Beat the heart and place the click-to-calls an API-only process queued
         (``config/callback/queue.py``); a database hiccup is logged and retried."""
-        loop, name = self.context.loop, node_name(self.context.settings)
+        loop, name = self.context.loop, self.name
         beats = 0
         while True:
             try:
@@ -172,12 +147,6 @@ class Node:
             beats += 1
             await asyncio.sleep(QUEUE_POLL_S)
 
-    def _no_automatic_full(self) -> None:
-        """Calls are (about to be) up: no full collection unless the node runs it."""
-        if self._automatic_full:
-            automatic_full_collections(False)
-            self._automatic_full = False
-
     def click_to_call(self, order: CallbackOrder) -> None:
         """Place a click-to-call (``config/callback``); safe to call from any thread."""
         self.context.loop.call_soon_threadsafe(self._click_to_call, order)
@@ -186,13 +155,13 @@ class Node:
         if not self.context.sip.accepting:
             log.info("callback %s refused: the node is stopping", order.call_id)
             return
-        self._no_automatic_full()
+        self._collector.calls_coming()
         call = ClickToCall(self.context, order, self.context.callbacks.discard)
         self.context.callbacks.add(call)
         call.start()
 
     def _invite(self, request: Request, source: Address, key: TransactionKey) -> None:
-        self._no_automatic_full()
+        self._collector.calls_coming()
         InboundCall(self.context, request, source, key).begin()
 
     @property

@@ -8,7 +8,7 @@ from __future__ import annotations
 import logging
 import smtplib
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import datetime
 from email.message import EmailMessage
 from pathlib import Path
 from typing import Any
@@ -18,11 +18,6 @@ from ivrd.db import models
 from ivrd.db.session import Database
 
 log = logging.getLogger("ivrd.runtime.results")
-
-
-def naive_utc() -> datetime:
-    """Now, as the call history stores times (UTC, no zone, whole seconds)."""
-    return datetime.now(UTC).replace(tzinfo=None, microsecond=0)
 
 
 @dataclass

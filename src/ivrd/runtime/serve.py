@@ -11,6 +11,7 @@ import logging
 import signal
 
 import uvicorn
+from fastapi import FastAPI
 
 from ivrd.db.session import Database
 from ivrd.runtime.node import Node
@@ -20,16 +21,22 @@ log = logging.getLogger("ivrd.serve")
 
 
 async def run(
-    settings: Settings, db: Database, server: uvicorn.Server | None, *, sip: bool, grace_s: float
+    settings: Settings,
+    db: Database,
+    server: uvicorn.Server | None,
+    *,
+    sip: bool,
+    grace_s: float,
+    app: FastAPI | None = None,
 ) -> None:
+    """``app``: the API ``server`` serves, which hands click-to-calls to this process's node."""
     loop = asyncio.get_running_loop()
     stop = asyncio.Event()
     for signum in (signal.SIGINT, signal.SIGTERM):
         loop.add_signal_handler(signum, stop.set)
     node = await Node.start(settings, db) if sip else None
-    state = getattr(server.config.app, "state", None) if server is not None else None
-    if state is not None and node is not None:
-        state.dialer = node  # click-to-call from the API (config/callback)
+    if app is not None and node is not None:
+        app.state.dialer = node  # click-to-call from the API (config/callback)
     gc.freeze()  # everything loaded so far lives for good: keep it out of full collections
     api = loop.create_task(server.serve()) if server is not None else None
     waiters = [loop.create_task(stop.wait())] + ([api] if api is not None else [])

@@ -28,8 +28,8 @@ def pairs() -> Iterator[list[tuple[socket.socket, socket.socket]]]:
         sender.close()
 
 
-def reader_of(sock: socket.socket, into: list[bytes]) -> Callable[[], None]:
-    return lambda: into.append(sock.recv(2048))  # one datagram per call
+def reader_of(sock: socket.socket, into: list[bytes]) -> Callable[[float], None]:
+    return lambda now: into.append(sock.recv(2048))  # one datagram per call
 
 
 def settle() -> None:
@@ -49,11 +49,11 @@ def test_each_ready_socket_gets_one_read_per_pass_and_quiet_ones_none(
         pairs[0][1].send(b"a%d" % n)
     pairs[1][1].send(b"b")
     settle()
-    poller.read_ready()
+    poller.read_ready(time.monotonic())
     assert got == [[b"a%d" % n for n in range(MAX_PASSES)], [b"b"], []]
-    poller.read_ready()  # the next tick takes the rest
+    poller.read_ready(time.monotonic())  # the next tick takes the rest
     assert len(got[0]) == backlog and got[1:] == [[b"b"], []]
-    poller.read_ready()  # nothing ready: nothing read, nothing raised
+    poller.read_ready(time.monotonic())  # nothing ready: nothing read, nothing raised
     poller.close()
 
 
@@ -64,7 +64,7 @@ def test_a_broken_reader_is_dropped_and_the_others_keep_reading(
     (bad, bad_tx), (good, good_tx), _ = pairs
     got: list[bytes] = []
 
-    def broken() -> None:
+    def broken(now: float) -> None:
         raise RuntimeError("a bug in one reader")
 
     poller.watch(bad.fileno(), broken)
@@ -73,11 +73,13 @@ def test_a_broken_reader_is_dropped_and_the_others_keep_reading(
     good_tx.send(b"y")
     settle()
     with caplog.at_level(logging.ERROR, logger="ivrd.runtime.media.polling"):
-        poller.read_ready()
+        poller.read_ready(time.monotonic())
     assert got == [b"y"] and len(poller) == 1 and "no longer read" in caplog.text
     good_tx.send(b"z")
     settle()
-    poller.read_ready()  # the broken one's datagram is still queued; nobody calls it again
+    poller.read_ready(
+        time.monotonic()
+    )  # the broken one's datagram is still queued; nobody calls it again
     assert got == [b"y", b"z"]
     poller.close()
 
@@ -88,12 +90,12 @@ def test_unwatching_twice_or_after_the_socket_closed_is_harmless(
     poller = SocketPoller()
     spare = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
     fd = spare.fileno()
-    poller.watch(fd, lambda: None)
+    poller.watch(fd, lambda now: None)
     spare.close()
     poller.unwatch(fd)
     poller.unwatch(fd)
     receiver = pairs[0][0]
-    poller.watch(receiver.fileno(), lambda: None)
+    poller.watch(receiver.fileno(), lambda now: None)
     poller.unwatch(receiver.fileno())
     assert len(poller) == 0
     poller.close()

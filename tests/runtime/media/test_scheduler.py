@@ -119,7 +119,7 @@ def test_after_runs_once_per_wake_up_after_the_due_frames() -> None:
         clock = FakeClock()
         order: list[str] = []
         wheel = FrameScheduler(
-            asyncio.get_running_loop(), clock, after=lambda: order.append("read")
+            asyncio.get_running_loop(), clock, after=lambda now: order.append("read")
         )
         stream = Counter()
         stream.tick = lambda now: order.append("send") or True  # type: ignore[method-assign]

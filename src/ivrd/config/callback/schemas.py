@@ -5,16 +5,16 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Annotated
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field
+from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field
 
-from ivrd.config.fields import DIAL_NUMBER, MAX_TRANSFER_NUMBERS
+from ivrd.config.fields import MAX_TRANSFER_NUMBERS, PLAIN_NUMBER
 
 CallerName = Annotated[str, Field(max_length=128, pattern=r"^[^\r\n]*$")]
 
 
 def _number(value: str) -> str:
     value = value.strip()
-    if not DIAL_NUMBER.fullmatch(value) or "${" in value or len(value) > 32:
+    if not PLAIN_NUMBER.fullmatch(value):
         raise ValueError(f"{value!r} is not a number (digits, *, #, a leading +; at most 32)")
     return value
 
@@ -26,7 +26,7 @@ def _numbers(value: object) -> object:
     return value
 
 
-Number = Annotated[str, BeforeValidator(lambda v: _number(v) if isinstance(v, str) else v)]
+Number = Annotated[str, AfterValidator(_number)]
 
 
 class CallbackCreate(BaseModel):

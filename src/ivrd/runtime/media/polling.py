@@ -21,6 +21,7 @@ import contextlib
 import logging
 import select
 from collections.abc import Callable
+from functools import partial
 
 __all__ = ["MAX_PASSES", "SocketPoller"]
 
@@ -29,7 +30,7 @@ MAX_EVENTS = 4096
 
 log = logging.getLogger(__name__)
 
-Reader = Callable[[], None]
+Reader = Callable[[float], None]  # called with the time of the poll (time.monotonic())
 
 
 class SocketPoller:
@@ -37,12 +38,15 @@ class SocketPoller:
 
     def __init__(self) -> None:
         self._readers: dict[int, Reader] = {}
+        self._set: select.epoll | select.poll
         if hasattr(select, "epoll"):
-            self._set: select.epoll | select.poll = select.epoll()
+            epoll = self._set = select.epoll()
             self._mask = select.EPOLLIN
+            self._ready: Callable[[], list[tuple[int, int]]] = partial(epoll.poll, 0, MAX_EVENTS)
         else:
             self._set = select.poll()
             self._mask = select.POLLIN
+            self._ready = partial(self._set.poll, 0)
 
     def __len__(self) -> int:
         """Sockets watched."""
@@ -60,10 +64,10 @@ class SocketPoller:
 
     def close(self) -> None:
         self._readers.clear()
-        if isinstance(self._set, select.epoll):
+        if isinstance(self._set, select.epoll):  # a poll object holds no descriptor
             self._set.close()
 
-    def read_ready(self) -> None:
+    def read_ready(self, now: float) -> None:
         """Give every socket that has data its reader, up to :data:`MAX_PASSES` rounds."""
         readers = self._readers
         for _ in range(MAX_PASSES):
@@ -75,12 +79,7 @@ class SocketPoller:
                 if reader is None:
                     continue
                 try:
-                    reader()
+                    reader(now)
                 except Exception:  # one broken reader must not deafen every call
                     log.exception("RTP reader of fd %d failed; it is no longer read", fd)
                     self.unwatch(fd)
-
-    def _ready(self) -> list[tuple[int, int]]:
-        if isinstance(self._set, select.epoll):
-            return self._set.poll(0, MAX_EVENTS)
-        return self._set.poll(0)

@@ -45,9 +45,10 @@ class FrameScheduler:
         self,
         loop: asyncio.AbstractEventLoop,
         clock: Callable[[], float] = time.monotonic,
-        after: Callable[[], None] | None = None,
+        after: Callable[[float], None] | None = None,
     ) -> None:
-        """``after`` runs once the due ticks are served (the engine reads the RTP sockets)."""
+        """``after(now)`` runs once the due ticks are served (the engine reads the RTP sockets
+        then; ``now`` is read once for all of them)."""
         self._loop = loop
         self._clock = clock
         self._after = after
@@ -106,7 +107,7 @@ class FrameScheduler:
             self._serve(self._next)
             self._next += 1
         if self._after is not None:
-            self._after()
+            self._after(self._clock())
         if self._slot_of:
             self._schedule()
 
